@@ -1,0 +1,129 @@
+# Shared by the tests/*.t scripts: TAP reporting and running guest.elf
+# under lde's vmm, QEMU -accel kvm and QEMU -accel tcg.
+#
+#   . "$(dirname "$0")/lib/lde.sh"
+#   plan 3
+#   run_guest vmm -- selftest        # sets OUT (console text) and STATUS
+#   is "$STATUS" 0 "selftest under vmm"
+#
+# Every guest run has a timeout (LDE_TEST_TIMEOUT seconds, default 60).
+
+set -u
+LDE_TOP=$(cd "$(dirname "$0")/.." && pwd)
+VMM=$LDE_TOP/vmm
+GUEST=$LDE_TOP/guest.elf
+LDE_TEST_TIMEOUT=${LDE_TEST_TIMEOUT:-60}
+_tap_n=0
+_tap_failed=0
+
+plan() { echo "1..$1"; }
+diag() { printf '# %s\n' "$@" | sed '2,$s/^/# /'; }
+pass() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1"; }
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+}
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP ${2:-}"; }
+# ok STATUS NAME: pass when STATUS (a command's $?) is 0
+ok() { if [ "$1" -eq 0 ]; then pass "$2"; else fail "$2"; fi; }
+# is GOT WANT NAME
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"; else
+		fail "$3"
+		diag "got:  '$1'" "want: '$2'"
+	fi
+}
+# like TEXT REGEX NAME (grep -E on TEXT)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then pass "$3"; else
+		fail "$3"
+		diag "no line matches /$2/ in:" "$(printf '%s\n' "$1" | tail -n 20)"
+	fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		fail "$3"
+		diag "a line matches /$2/:" "$(printf '%s\n' "$1" | grep -E -- "$2" | head -n 5)"
+	else pass "$3"; fi
+}
+done_testing() { echo "1..$_tap_n"; exit $((_tap_failed > 0)); }
+
+have_kvm() { [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
+
+# The platforms a guest test runs on here: vmm and qemu-kvm need /dev/kvm;
+# without it the tests say so and run under TCG only.
+guest_platforms() {
+	if have_kvm; then echo "vmm qemu-kvm qemu-tcg"; else
+		echo "# no usable /dev/kvm: guest tests run under QEMU TCG only" >&2
+		echo "qemu-tcg"
+	fi
+}
+
+# qemu_args ACCEL: the QEMU command line for guest.elf (-append added by run_guest)
+qemu_args() {
+	_cpu=host
+	[ "$1" = tcg ] && _cpu=max
+	echo "qemu-system-x86_64 -accel $1 -M microvm -cpu $_cpu -m 128 -nodefaults -nographic" \
+		"-no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04" \
+		"-kernel $GUEST"
+}
+
+# run_guest PLATFORM [vmm-or-qemu options...] [-- guest command line...]
+# Sets OUT (console output, CR stripped) and STATUS (the guest's status:
+# under QEMU decoded from isa-debug-exit, (V<<1)|1 -> V; a QEMU that ends
+# any other way gives 200 + its raw status; a timeout gives 124).
+# STDIN for the guest comes from $GUEST_STDIN (a file) or /dev/null.
+run_guest() {
+	_plat=$1
+	shift
+	_opts=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do _opts="$_opts $1"; shift; done
+	[ $# -gt 0 ] && shift
+	_in=${GUEST_STDIN:-/dev/null}
+	_t=$LDE_TEST_TIMEOUT
+	case $_plat in
+	vmm)
+		# shellcheck disable=SC2086
+		OUT=$(timeout -k 5 $((_t + 10)) "$VMM" --timeout "$_t" $_opts "$GUEST" -- "$@" <"$_in" 2>&1)
+		STATUS=$?
+		;;
+	qemu-kvm | qemu-tcg)
+		_accel=${_plat#qemu-}
+		_append=$(quote_cmdline "$@")
+		# shellcheck disable=SC2046
+		OUT=$(timeout -k 5 "$_t" $(qemu_args "$_accel") $_opts -append "$_append" <"$_in" 2>&1)
+		_raw=$?
+		if [ $_raw -eq 124 ] || [ $_raw -eq 137 ]; then
+			STATUS=124
+		elif [ $((_raw & 1)) -eq 1 ]; then
+			STATUS=$((_raw >> 1))
+		else
+			STATUS=$((200 + _raw))
+		fi
+		;;
+	*)
+		echo "run_guest: unknown platform $_plat" >&2
+		return 2
+		;;
+	esac
+	OUT=$(printf '%s\n' "$OUT" | tr -d '\r')
+	return 0
+}
+
+# quote_cmdline WORD...: the words as one command line, the way the vmm
+# builds it: words with blanks, quotes or backslashes in double quotes,
+# with \" and \\ escaped.
+quote_cmdline() {
+	_line=
+	for _w in "$@"; do
+		case $_w in
+		*[\ \	\"\\\']* | "")
+			_w=$(printf '%s' "$_w" | sed 's/[\\"]/\\&/g')
+			_w="\"$_w\""
+			;;
+		esac
+		_line="${_line:+$_line }$_w"
+	done
+	printf '%s' "$_line"
+}
