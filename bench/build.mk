@@ -1,0 +1,65 @@
+# bench/build.mk: the benchmark programs and `make bench`.
+#
+#   make bench                  every part, pinned to one CPU (BENCH_CPU, default
+#                               the last one), repeated until stable; results in
+#                               bench/results/
+#   make bench BENCH_QUICK=1    each benchmark once, briefly (what tests/60 runs);
+#                               results in build/bench/quick/
+#   make bench BENCH_ONLY=host,kvm   only the named parts (host kvm boot mem guest)
+#
+# The harness (bench/harness.py, python3 standard library only) builds
+# nothing itself: this rule builds the host-side programs, and ./vmm and
+# ./guest.elf when their fragments exist (a broken build stops the run;
+# a missing wing is reported by the harness as "not run").
+
+BENCH_B := $(B)/bench
+BENCH_PROGS := $(BENCH_B)/host $(BENCH_B)/rawkvm $(BENCH_B)/tiny $(BENCH_B)/pvh-hello.elf
+BENCH_CPU ?= $(shell echo $$(( $$(nproc) - 1 )))
+BENCH_CFLAGS := $(HOST_CFLAGS) -Ibench
+
+$(BENCH_B)/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(BENCH_B)/%.asm.o: bench/%.asm
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -o $@ $<
+
+$(BENCH_B)/host: $(BENCH_B)/host.o
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(BENCH_B)/rawkvm: $(BENCH_B)/rawkvm.o $(BENCH_B)/rawkvm_guest.asm.o
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# A static program that only exits: the exec target of `host exec`.
+$(BENCH_B)/tiny: $(BENCH_B)/tiny.asm.o
+	$(Q)$(LD) -static -nostdlib -o $@ $<
+
+$(BENCH_B)/pvh-hello.elf: $(BENCH_B)/pvh-hello.asm.o bench/pvh-hello.ld
+	$(Q)$(LD) -m elf_x86_64 -nostdlib -T bench/pvh-hello.ld -o $@ $<
+
+# The products `bench` needs from other wings, if those wings exist yet.
+# Each is built on its own: one that fails to build is reported by the
+# harness (FAILED, with the build log; the parts needing it not run) while
+# every other part still runs, and a stale copy is never measured.
+BENCH_LDE := $(if $(wildcard host/build.mk),vmm) $(if $(wildcard guest/kernel/build.mk),guest.elf)
+
+bench: $(BENCH_PROGS)
+	$(Q)mkdir -p $(BENCH_B)/logs; failed=; \
+	for t in $(BENCH_LDE); do \
+		echo "bench: make $$t" >&2; \
+		$(MAKE) --no-print-directory $$t >$(BENCH_B)/logs/make-$$t.log 2>&1 || \
+			failed="$$failed $$t"; \
+	done; \
+	export BENCH_BUILD_FAILED="$$failed" BENCH_QUICK="$(BENCH_QUICK)" \
+		BENCH_ONLY="$(BENCH_ONLY)" BENCH_CPU="$(BENCH_CPU)"; \
+	if command -v taskset >/dev/null 2>&1; then \
+		taskset -c $(BENCH_CPU) python3 bench/harness.py; \
+	else \
+		echo "bench: taskset missing (util-linux): the harness pins itself" >&2; \
+		python3 bench/harness.py; \
+	fi
+
+TEST_DEPS += $(BENCH_PROGS)
+
+-include $(wildcard $(BENCH_B)/*.d)
