@@ -1,0 +1,121 @@
+#!/bin/bash
+# Every benchmark program runs once in quick mode, so none can rot: the
+# host baselines, the raw KVM floors, the protocol library and parser, and
+# the whole harness (boot, memory and guest parts included, each either
+# run or reported "not run" with a reason).  No timing assertions.
+. "$(dirname "$0")/lib/lde.sh"
+
+BB=$LDE_TOP/build/bench
+H=$BB/host
+T=60
+
+# bench CMD...: runs a benchmark program under a timeout; sets OUT, STATUS.
+bench() {
+	OUT=$(timeout -k 5 $T "$@" 2>&1)
+	STATUS=$?
+}
+
+# the protocol library (lde_bench.h) and the harness's parser
+bench "$H" selftest
+is "$STATUS" 0 "lde_bench.h statistics and format (host selftest)"
+[ "$STATUS" -eq 0 ] || diag "$(printf '%s\n' "$OUT" | grep -v '^ok')"
+bench python3 "$LDE_TOP/bench/harness.py" --selftest
+is "$STATUS" 0 "harness protocol parser and stability rule (--selftest)"
+[ "$STATUS" -eq 0 ] || diag "$(printf '%s\n' "$OUT" | grep -v '^ok')"
+
+line='unit=[a-z]+ n=[0-9]+ iters=[0-9]+ min=[0-9.]+ med=[0-9.]+ p99=[0-9.]+ max=[0-9.]+'
+
+# host baselines: subcommand, arguments, the figures it must print
+bench "$H" tsc -k 10
+is "$STATUS" 0 "host tsc runs"
+like "$OUT" "^BENCHINFO tsc_khz=[1-9][0-9]* " "host tsc reports the calibrated TSC rate"
+# program arguments | the figures it must report
+while IFS='|' read -r args figs; do
+	# shellcheck disable=SC2086
+	bench "$H" $args
+	is "$STATUS" 0 "host $args runs"
+	for f in $figs; do
+		like "$OUT" "^BENCH $f $line" "host $args reports $f"
+	done
+done <<EOF2
+getpid -n 5 -k 10 | host.getpid
+pipe -n 3 -k 5    | host.pipe.rtt host.pipe.ovh host.ctxsw
+fork -n 3         | host.fork
+exec -n 3         | host.forkexec
+EOF2
+
+bench "$H" spawn -N t -n 2 -- "$BB/tiny"
+is "$STATUS" 0 "host spawn times a program"
+like "$OUT" "^BENCH t unit=ns .*" "host spawn reports wall time in ns"
+like "$OUT" "^BENCH t.maxrss unit=kb .*" "host spawn reports peak RSS in KiB"
+bench "$H" spawn -N t -n 1 -s 3 -- "$BB/tiny"
+is "$STATUS" 1 "host spawn fails when the status is not the expected one"
+like "$OUT" "exited with status 0, expected 3" "... and says which status it got"
+bench "$H" spawn -N t -n 1 -t 1 -- sleep 5
+like "$OUT" "killed after the timeout" "host spawn kills a program past its timeout"
+bench "$H" frobnicate
+is "$STATUS" 64 "host: unknown subcommand is a usage error"
+
+# raw KVM floors
+if have_kvm; then
+	while IFS='|' read -r args figs; do
+		# shellcheck disable=SC2086
+		bench "$BB/rawkvm" $args
+		is "$STATUS" 0 "rawkvm $args runs"
+		for f in $figs; do
+			like "$OUT" "^BENCH $f $line" "rawkvm $args reports $f"
+		done
+	done <<EOF2
+pio -n 5       | kvm.raw.pio
+pio -3 -n 5    | kvm.raw.pio.ring3
+cpuid -n 3     | kvm.raw.r0insn kvm.raw.cpuid
+cpuid -3 -n 3  | kvm.raw.r3insn kvm.raw.cpuid.ring3
+EOF2
+	bench "$BB/rawkvm" boot
+	is "$STATUS" 0 "rawkvm boot: a VM's whole lifecycle"
+else
+	skip "rawkvm" "no usable /dev/kvm: the raw KVM floors cannot run here"
+fi
+
+# the whole harness, quick: every part runs or says why not
+Q=$BB/test-quick
+rm -rf "$Q"
+OUT=$(BENCH_QUICK=1 BENCH_OUT=$Q timeout -k 5 600 python3 "$LDE_TOP/bench/harness.py" 2>"$Q.err")
+STATUS=$?
+is "$STATUS" 0 "make bench's harness runs every part in quick mode"
+[ "$STATUS" -eq 0 ] && [ -s "$Q.err" ] || diag "$(grep -E 'FAILED|Error|Traceback' "$Q.err" | head -n 20)"
+like "$OUT" "^host.getpid +host " "the table has the host baselines"
+like "$OUT" "^machine: .*KVM: " "the table names the machine and its KVM"
+if have_kvm; then
+	like "$OUT" "^kvm.raw.pio .*raw/" "the table has the raw KVM floor"
+fi
+# the JSON record: one PASS/FAIL line per check from python, one TAP line each
+while read -r verdict what; do
+	if [ "$verdict" = PASS ]; then pass "json: $what"; else fail "json: $what"; fi
+done < <(python3 - "$Q/quick.json" "$LDE_TOP" <<'PY' 2>&1 || echo "FAIL the JSON record could not be read"
+import glob, json, os, sys
+r = json.load(open(sys.argv[1]))
+def check(ok, what):
+    print("%s %s" % ("PASS" if ok else "FAIL", what))
+check(r["schema"] == "lde-bench/1" and r["quick"] is True, "schema and quick flag")
+m = r["machine"]
+check(all(k in m for k in ("cpu", "kernel", "kvm", "tsc_khz", "pinned_cpus")),
+      "machine: cpu, kernel, KVM flavour, TSC rate, pinning")
+check(r["git"]["rev"] != "" and r["date"].endswith("Z"), "git revision and date")
+check(len(r["figures"]) > 0 and all(
+    f["min"] <= f["median"] <= f["p99"] and f["unit_display"] for f in r["figures"]),
+    "every figure has ordered statistics and a unit")
+check(all(x["reason"] for x in r["not_run"]), "every part not run says why")
+progs = [os.path.splitext(os.path.basename(p))[0]
+         for p in glob.glob(os.path.join(sys.argv[2], "guest/user/bench*.c"))]
+seen = {(f["part"], f["platform"]) for f in r["figures"]}
+seen |= {(x["part"], x["platform"]) for x in r["not_run"]}
+check(all(("guest", p) in seen for p in ("vmm", "qemu-kvm", "qemu-icount")),
+      "guest part: %d program(s); every platform run or not run with a reason" % len(progs))
+PY
+)
+python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$Q/quick.svg"
+ok $? "the SVG chart is well-formed XML"
+like "$(cat "$Q/quick.txt")" "^host.getpid" "the table is saved beside the JSON"
+
+done_testing
