@@ -1,0 +1,183 @@
+/*
+ * The console: the COM1 16550 (uart.c) wired to stdin and stdout.
+ *
+ * Output: every byte the guest transmits is written to stdout at once, so
+ * nothing is ever held back when the vmm exits, whichever way.
+ *
+ * Input: with the in-kernel irqchip the vCPU never leaves KVM_RUN while
+ * the guest halts, so a thread of its own reads stdin, feeds the UART and
+ * raises IRQ 4 while the vCPU runs.  One mutex serialises the UART between
+ * it and the vCPU thread.  When stdin is a terminal it is in raw mode, the
+ * Ctrl-A commands apply, and bytes typed while the receiver is full are
+ * lost with LSR.OE (as on a serial line).  Other input (a pipe, a file)
+ * waits for room instead, so none is lost.  At end of input the thread
+ * stops: the guest just sees no more data.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lde/ports.h>
+#include <lde/status.h>
+
+#include "term.h"
+#include "uart.h"
+#include "vmm.h"
+
+struct console {
+	pthread_mutex_t lock; /* guards uart */
+	pthread_cond_t room;  /* the receiver has room again */
+	struct uart uart;
+	int out_fd;
+	bool tty; /* stdin is our terminal, in raw mode */
+	bool out_dead;
+};
+
+void console_init(struct vm *vm, int out_fd)
+{
+	struct console *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		die(LDE_VMM_EXIT_OSERR, "console: out of memory");
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->room, NULL);
+	uart_init(&c->uart);
+	c->out_fd = out_fd;
+	vm->con = c;
+}
+
+/* Writes one guest byte; a full pipe or terminal makes the vCPU wait. */
+static void put_byte(struct console *c, uint8_t b)
+{
+	for (;;) {
+		ssize_t n = write(c->out_fd, &b, 1);
+
+		if (n == 1)
+			break;
+		if (n < 0 && errno == EINTR) {
+			if (exit_stop_pending())
+				return; /* stopping: don't hang on a stuck reader */
+			continue;
+		}
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = {.fd = c->out_fd, .events = POLLOUT};
+			poll(&p, 1, -1);
+			continue;
+		}
+		if (n < 0 && errno == EPIPE) {
+			/* Nobody reads our output: end as a pipeline stage does. */
+			c->out_dead = true;
+			exit_request_stop(STOP_SIGNAL, SIGPIPE);
+			return;
+		}
+		die(LDE_VMM_EXIT_OSERR, "stdout: %s; guest output cannot be written",
+		    n < 0 ? strerror(errno) : "short write");
+	}
+	msg_console_midline = b != '\n';
+}
+
+void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte)
+{
+	struct console *c = vm->con;
+	uint32_t before;
+	int tx = -1;
+
+	pthread_mutex_lock(&c->lock);
+	before = c->uart.rx_len;
+	if (out)
+		tx = uart_write(&c->uart, off, *byte);
+	else
+		*byte = uart_read(&c->uart, off);
+	if (uart_take_edge(&c->uart))
+		kvm_irq_pulse(vm, LDE_COM1_IRQ);
+	if (c->uart.rx_len < before)
+		pthread_cond_signal(&c->room);
+	pthread_mutex_unlock(&c->lock);
+	if (tx >= 0 && !c->out_dead)
+		put_byte(c, (uint8_t)tx);
+}
+
+/* One byte from the host side into the receiver. */
+static void deliver(struct vm *vm, struct console *c, uint8_t b)
+{
+	pthread_mutex_lock(&c->lock);
+	while (uart_receive(&c->uart, b) < 0) {
+		if (c->tty) {
+			uart_overrun(&c->uart);
+			break;
+		}
+		pthread_cond_wait(&c->room, &c->lock);
+	}
+	if (uart_take_edge(&c->uart))
+		kvm_irq_pulse(vm, LDE_COM1_IRQ);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void *input_main(void *arg)
+{
+	struct vm *vm = arg;
+	struct console *c = vm->con;
+	struct term_esc esc = {0};
+	uint8_t buf[256];
+
+	for (;;) {
+		ssize_t n = read(0, buf, sizeof(buf));
+
+		if (n == 0)
+			return NULL; /* end of input: no more data for the guest */
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return NULL; /* stdin unreadable: same as its end */
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			int b = buf[i];
+
+			if (c->tty) {
+				b = term_escape(&esc, buf[i]);
+				if (b == TERM_QUIT) {
+					exit_request_stop(STOP_USERQUIT, 0);
+					return NULL;
+				}
+				if (b == TERM_HELP) {
+					ssize_t w = write(2, term_help, strlen(term_help));
+					(void)w;
+					continue;
+				}
+				if (b < 0)
+					continue;
+			}
+			deliver(vm, c, (uint8_t)b);
+		}
+	}
+}
+
+void console_start_input(struct vm *vm)
+{
+	struct console *c = vm->con;
+	pthread_attr_t attr;
+	pthread_t t;
+	sigset_t all, old;
+	int e;
+
+	if (isatty(0)) {
+		c->tty = term_raw();
+		if (!c->tty)
+			return; /* a terminal we do not own (background job): leave it */
+	}
+	/* Signals are the vCPU thread's business. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&t, &attr, input_main, vm);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0)
+		die(LDE_VMM_EXIT_OSERR, "console input thread: %s", strerror(e));
+}

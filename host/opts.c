@@ -1,0 +1,254 @@
+/*
+ * Command-line parsing: options, the guest ELF operand, and the guest
+ * command line built from the words after `--`.  Pure: the result or a
+ * one-line cause, never output or exit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lde/status.h>
+
+#include "opts.h"
+
+const char opts_usage[] =
+    "usage: vmm [options] guest.elf [-- guest command line...]\n"
+    "Run a PVH guest kernel on KVM with a 16550 console on stdin/stdout.\n"
+    "\n"
+    "  -m, --mem SIZE        guest RAM (default 128M); K, M or G suffix, a bare\n"
+    "                        number is MiB; 8M to 3G, a multiple of 4K\n"
+    "  -t, --timeout SECS    stop the guest after SECS seconds (exit 124);\n"
+    "                        fractions allowed, 0 = never (default)\n"
+    "  -i, --initrd FILE     pass FILE to the guest as PVH module 0\n"
+    "  -h, --help            this text\n"
+    "  -V, --version         the vmm's version\n"
+    "\n"
+    "The words after -- become the guest's command line.  The vmm exits with\n"
+    "the guest's status; its own errors are 64-77 before the guest runs and\n"
+    "121-127 while it runs (see README).  Console: Ctrl-A x quits,\n"
+    "Ctrl-A Ctrl-A sends Ctrl-A.\n";
+
+static const struct option longopts[] = {
+    {"mem", required_argument, NULL, 'm'},    {"timeout", required_argument, NULL, 't'},
+    {"initrd", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+};
+
+int opts_parse_size(const char *s, uint64_t *bytes)
+{
+	uint64_t v = 0, mult = 1ull << 20;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	switch (*p) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		mult = 1ull << 10;
+		p++;
+		break;
+	case 'm':
+	case 'M':
+		p++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ull << 30;
+		p++;
+		break;
+	default:
+		return -1;
+	}
+	if (*p != '\0' || v > UINT64_MAX / mult)
+		return -1;
+	*bytes = v * mult;
+	return 0;
+}
+
+static int parse_timeout(const char *s, double *secs)
+{
+	char *end;
+	double v;
+
+	if (!((*s >= '0' && *s <= '9') || *s == '.'))
+		return -1; /* no sign, no "inf", no "nan" */
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v > OPTS_TIMEOUT_MAX)
+		return -1;
+	*secs = v;
+	return 0;
+}
+
+/* Does the word need quoting?  Blank, quote, backslash, or empty. */
+static int needs_quotes(const char *w)
+{
+	if (*w == '\0')
+		return 1;
+	return strpbrk(w, " \t\"'\\") != NULL;
+}
+
+int opts_join_cmdline(char *const *words, int n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+#define PUT(c)                                                                                     \
+	do {                                                                                       \
+		if (len + 1 >= size)                                                               \
+			return -1;                                                                 \
+		buf[len++] = (c);                                                                  \
+	} while (0)
+
+	if (size == 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const char *w = words[i];
+		int q = needs_quotes(w);
+
+		if (i > 0)
+			PUT(' ');
+		if (q)
+			PUT('"');
+		for (; *w; w++) {
+			if (q && (*w == '"' || *w == '\\'))
+				PUT('\\');
+			PUT(*w);
+		}
+		if (q)
+			PUT('"');
+	}
+#undef PUT
+	buf[len] = '\0';
+	return (int)len;
+}
+
+__attribute__((format(printf, 3, 4))) static int usage_err(char *err, size_t errlen,
+                                                           const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return LDE_VMM_EXIT_USAGE;
+}
+
+/* The option as the user wrote it, for messages: "--mem" or "-m". */
+static void optname(char *buf, size_t len, const char *arg, int c)
+{
+	if (arg && strncmp(arg, "--", 2) == 0)
+		snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(buf, len, "-%c", c);
+}
+
+int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
+{
+	int dashdash = argc, c;
+	char name[64];
+
+	memset(o, 0, sizeof(*o));
+	o->action = OPTS_RUN;
+	o->mem = OPTS_MEM_DEFAULT;
+
+	/* Everything after the first "--" belongs to the guest: getopt sees
+	 * only what comes before it. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			dashdash = i;
+			break;
+		}
+	}
+
+	optind = 0; /* glibc: full reinitialisation */
+	opterr = 0;
+	while ((c = getopt_long(dashdash, argv, ":m:t:i:hV", longopts, NULL)) != -1) {
+		const char *arg = argv[optind - 1];
+
+		switch (c) {
+		case 'm':
+			optname(name, sizeof(name), arg, c);
+			if (opts_parse_size(optarg, &o->mem) < 0)
+				return usage_err(err, errlen,
+				                 "%s %s: not a size; give a number with K, M or G "
+				                 "(e.g. 256M)",
+				                 name, optarg);
+			if (o->mem < OPTS_MEM_MIN)
+				return usage_err(err, errlen, "%s %s: below the minimum 8M", name,
+				                 optarg);
+			if (o->mem > OPTS_MEM_MAX)
+				return usage_err(err, errlen,
+				                 "%s %s: above the maximum 3G (guest RAM must end "
+				                 "below the MMIO hole at 3 GiB)",
+				                 name, optarg);
+			if (o->mem % 4096)
+				return usage_err(err, errlen, "%s %s: not a multiple of 4K", name,
+				                 optarg);
+			break;
+		case 't':
+			optname(name, sizeof(name), arg, c);
+			if (parse_timeout(optarg, &o->timeout) < 0)
+				return usage_err(err, errlen,
+				                 "%s %s: not a number of seconds (0 to 31536000)",
+				                 name, optarg);
+			break;
+		case 'i':
+			o->initrd = optarg;
+			break;
+		case 'h':
+			o->action = OPTS_HELP;
+			return 0;
+		case 'V':
+			o->action = OPTS_VERSION;
+			return 0;
+		case ':':
+			optname(name, sizeof(name), arg, optopt);
+			return usage_err(err, errlen, "%s: needs an argument; see vmm --help",
+			                 name);
+		default: /* '?' */
+			if (strncmp(arg, "--", 2) == 0 && optopt != 0) {
+				optname(name, sizeof(name), arg, optopt);
+				return usage_err(err, errlen,
+				                 "%s: takes no argument; see vmm --help", name);
+			}
+			if (strncmp(arg, "--", 2) == 0)
+				optname(name, sizeof(name), arg, 0);
+			else
+				snprintf(name, sizeof(name), "-%c", optopt);
+			return usage_err(err, errlen, "%s: unknown option; see vmm --help", name);
+		}
+	}
+
+	if (optind >= dashdash)
+		return usage_err(err, errlen,
+		                 "no guest ELF given; usage: vmm [options] guest.elf "
+		                 "[-- command line]");
+	if (optind + 1 < dashdash)
+		return usage_err(err, errlen,
+		                 "%s: unexpected argument; the guest command line goes after --",
+		                 argv[optind + 1]);
+	o->guest = argv[optind];
+
+	if (dashdash < argc) {
+		int n = opts_join_cmdline(argv + dashdash + 1, argc - dashdash - 1, o->cmdline,
+		                          sizeof(o->cmdline));
+		if (n < 0)
+			return usage_err(
+			    err, errlen,
+			    "guest command line: longer than %d bytes; pass less after --",
+			    OPTS_CMDLINE_MAX);
+	}
+	return 0;
+}

@@ -1,0 +1,81 @@
+/*
+ * The vmm's shared state and the calls between its parts (one file per
+ * concern, as Solo5's hvt tender):
+ *
+ *   main.c     options, setup order, exit status
+ *   kvm.c      /dev/kvm, the VM, guest RAM, the vCPU, IRQ lines
+ *   exit.c     the exit loop, its dispatch table, stopping the vCPU
+ *   port.c     port I/O: lde's calls, 0xf4, the UART, probed ports
+ *   console.c  the UART on stdin/stdout, the input thread
+ *   term.c     the terminal's raw mode and Ctrl-A commands
+ *   dump.c     register dumps
+ *   msg.c      one-line messages and fatal exits
+ *   elf.c pvh.c uart.c opts.c  pure: loader, boot info, 16550, options
+ */
+#ifndef VMM_VMM_H
+#define VMM_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+#define VMM_VERSION "0.1.0"
+
+/* An exit handler's result: keep running, or the status to exit with. */
+#define VM_CONTINUE (-1)
+
+struct console;
+
+struct vm {
+	int kvm_fd, vm_fd, vcpu_fd; /* -1 when absent (unit tests, fuzzers) */
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint32_t tsc_khz; /* 0: unknown */
+	struct console *con;
+	uint64_t trace_gpa; /* the announced trace ring, 0 = none */
+};
+
+/* kvm.c: each dies with its documented status on failure. */
+void kvm_open(struct vm *vm);
+void kvm_create_vm(struct vm *vm, uint64_t ram_size);
+void kvm_create_vcpu(struct vm *vm);
+void kvm_set_entry(struct vm *vm, uint32_t entry, uint32_t start_info);
+void kvm_irq_pulse(struct vm *vm, unsigned irq);
+int kvm_get_rip(const struct vm *vm, uint64_t *rip);
+
+/* exit.c */
+enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_SIGNAL, STOP_USERQUIT };
+void exit_install_signals(void);
+void exit_arm_timeout(double seconds);
+void exit_set_run(struct kvm_run *run);
+void exit_request_stop(enum stop_reason why, int sig); /* async-signal-safe */
+bool exit_stop_pending(void);
+int exit_stop_signal(void); /* the signal that stopped the guest, or 0 */
+int vcpu_loop(struct vm *vm);
+
+/* port.c: one port access from the guest (count elements of size bytes
+ * at data).  Returns VM_CONTINUE or the status to exit with. */
+int port_io(struct vm *vm, uint16_t port, bool out, unsigned size, uint32_t count, uint8_t *data);
+
+/* console.c */
+void console_init(struct vm *vm, int out_fd);
+void console_start_input(struct vm *vm);
+void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte);
+
+/* dump.c */
+void dump_vcpu(const struct vm *vm);
+
+/* msg.c: "vmm: <text>" as one line on stderr, starting a line of its own
+ * when the console left one unfinished on the same file. */
+__attribute__((format(printf, 1, 2))) void msg(const char *fmt, ...);
+__attribute__((format(printf, 2, 3), noreturn)) void die(int status, const char *fmt, ...);
+/* Restores the terminal and exits with status (or by the stopping signal). */
+__attribute__((noreturn)) void vmm_exit(int status);
+extern bool msg_console_midline; /* the console's last byte was not '\n' */
+extern bool msg_quiet;           /* fuzzers: no messages */
+
+#endif
