@@ -1,0 +1,507 @@
+; A guest that misbehaves on request: the first word of its command line
+; names the case (see `cases` below); an unknown word exits with status 2.
+; Each case is what a broken or hostile guest does to the vmm; the
+; integration tests (tests/12-vmm-guests.t) check how the vmm ends it.
+
+%include "pvh.inc"
+
+bits 32
+PVH_NOTE _start
+
+section .text
+global _start
+_start:
+	cli
+	mov esp, stack_top
+	mov [start_info], ebx
+	mov esi, [ebx + SI_CMDLINE]
+	mov ebx, cases
+.find:
+	mov edi, [ebx]
+	test edi, edi
+	jz .unknown
+	call word_is
+	jz .found
+	add ebx, 8
+	jmp .find
+.found:
+	jmp [ebx + 4]
+.unknown:
+	mov esi, msg_unknown
+	call puts
+	mov eax, 2
+	jmp lde_exit
+
+; word_is: ZF set when the first word at esi equals the string at edi.
+word_is:
+	push esi
+	push edi
+.l:
+	mov al, [edi]
+	test al, al
+	jz .end
+	cmp al, [esi]
+	jne .no
+	inc esi
+	inc edi
+	jmp .l
+.end:
+	mov al, [esi]
+	test al, al
+	jz .yes
+	cmp al, ' '
+	je .yes
+.no:
+	or esp, esp                     ; ZF clear (esp != 0)
+	jmp .ret
+.yes:
+	xor eax, eax                    ; ZF set
+.ret:
+	pop edi
+	pop esi
+	ret
+
+; puts: the NUL-terminated string at esi on COM1, polling THRE.
+puts:
+	push eax
+	push edx
+.next:
+	mov dx, COM1_LSR
+.wait:
+	in al, dx
+	test al, LSR_THRE
+	jz .wait
+	mov al, [esi]
+	test al, al
+	jz .out
+	mov dx, COM1
+	out dx, al
+	inc esi
+	jmp .next
+.out:
+	pop edx
+	pop eax
+	ret
+
+; putc: the byte in al.
+putc:
+	push edx
+	mov dx, COM1
+	out dx, al
+	pop edx
+	ret
+
+; lde_exit: lde's exit call with status eax.
+lde_exit:
+	mov dx, LDE_PORT_EXIT
+	out dx, eax
+	jmp $
+
+; ---- the cases ----
+
+; An access to a port nothing serves.
+case_port:
+	mov dx, 0x1234
+	in al, dx
+	jmp ok
+
+case_port_out32:
+	mov dx, 0x5000
+	out dx, eax
+	jmp ok
+
+; Commonly probed PC ports read all-ones and ignore writes.
+case_probe:
+	mov al, 0x55
+	out 0x80, al
+	mov al, 0x0a
+	out 0x70, al
+	in al, 0x71
+	cmp al, 0xff
+	jne fail
+	in al, 0x64
+	cmp al, 0xff
+	jne fail
+	mov dx, 0xcf8
+	mov eax, 0x80000000
+	out dx, eax
+	mov dx, 0xcfc
+	in eax, dx
+	cmp eax, 0xffffffff
+	jne fail
+	mov dx, 0x2fd                   ; COM2's LSR: no UART there
+	in al, dx
+	cmp al, 0xff
+	jne fail
+	jmp ok
+
+; No IDT: the #UD becomes a double fault, then a triple fault.
+case_triple:
+	lidt [null_idt]
+	ud2
+
+; Runaway guests only --timeout stops.
+case_spin:
+	cli
+	jmp $
+case_spin_sti:
+	sti
+	jmp $
+case_hlt:
+	cli
+.h:
+	hlt
+	jmp .h
+
+; Memory that nobody backs, inside the MMIO hole and above RAM.
+case_mmio_read:
+	mov eax, [0xd0000000]
+	jmp ok
+case_mmio_write:
+	mov dword [0xd0000000], 0x12345678
+	jmp ok
+
+; Bad lde calls.
+case_bad_size:
+	mov dx, LDE_PORT_EXIT
+	xor eax, eax
+	out dx, al
+	jmp ok
+case_bad_status:
+	mov dx, LDE_PORT_EXIT
+	mov eax, 256
+	out dx, eax
+	jmp ok
+case_bad_dir:
+	mov dx, LDE_PORT_ID
+	out dx, eax
+	jmp ok
+case_bad_unassigned:
+	mov dx, LDE_PORT_ID + 9
+	in eax, dx
+	jmp ok
+case_bad_trace:
+	mov dx, LDE_PORT_TRACE_SETUP
+	mov eax, 0x123                  ; not page aligned
+	out dx, eax
+	jmp ok
+
+; Every lde call used correctly.
+case_lde:
+	mov dx, LDE_PORT_ID
+	in eax, dx
+	cmp eax, LDE_MAGIC
+	jne fail
+	mov dx, LDE_PORT_TSC
+	in eax, dx                      ; 0 allowed (unknown)
+	mov dx, LDE_PORT_NOP
+	out dx, eax
+	in eax, dx
+	test eax, eax
+	jnz fail
+	mov dx, LDE_PORT_TRACE_SETUP
+	in eax, dx
+	test eax, eax                   ; not tracing
+	jnz fail
+	xor eax, eax
+	out dx, eax                     ; tracing off: allowed
+	mov dx, LDE_PORT_TRACE_DRAIN
+	out dx, eax
+	jmp ok
+
+; String I/O on lde ports: one call per element.
+case_lde_rep:
+	mov dx, LDE_PORT_NOP
+	mov esi, two_dwords
+	mov ecx, 2
+	rep outsd
+	mov dx, LDE_PORT_ID
+	mov edi, two_dwords
+	mov ecx, 2
+	rep insd
+	cmp dword [two_dwords], LDE_MAGIC
+	jne fail
+	cmp dword [two_dwords + 4], LDE_MAGIC
+	jne fail
+	jmp ok
+
+; The null hypercall, many times.
+case_nop:
+	mov ecx, 10000
+	mov dx, LDE_PORT_NOP
+.n:
+	out dx, eax
+	dec ecx
+	jnz .n
+	jmp ok
+
+; Exit statuses pass through lde's exit call.
+case_exit0:
+	xor eax, eax
+	jmp lde_exit
+case_exit7:
+	mov eax, 7
+	jmp lde_exit
+case_exit255:
+	mov eax, 255
+	jmp lde_exit
+case_debug_exit:
+	mov al, 0x7f                    ; (0x7f << 1) | 1 = 255
+	out DEBUG_EXIT, al
+	jmp $
+
+; Garbage to every UART register, every value, in every DLAB state;
+; read them all back; then a sane state again and one line.
+case_uart_garbage:
+	xor ebx, ebx                    ; bl = value, bh = register
+.w:
+	movzx edx, bh
+	add edx, COM1
+	mov al, bl
+	out dx, al
+	mov ecx, 8
+	mov dx, COM1
+.r:
+	in al, dx
+	inc dx
+	loop .r
+	inc bl
+	jnz .w
+	inc bh
+	cmp bh, 8
+	jb .w
+	mov dx, COM1 + 3                ; LCR: 8N1, DLAB off
+	mov al, 3
+	out dx, al
+	mov dx, COM1 + 1                ; IER off
+	xor al, al
+	out dx, al
+	mov dx, COM1 + 4                ; MCR: no loopback
+	out dx, al
+	mov dx, COM1 + 2                ; FIFO on, cleared
+	mov al, 7
+	out dx, al
+	mov esi, msg_survived
+	call puts
+	jmp ok
+
+; 2- and 4-byte accesses to the UART are split into bytes.
+case_uart_wide:
+	mov dx, COM1 + 3
+	mov al, 3
+	out dx, al
+	mov dx, COM1
+	mov ax, 0x0041                  ; THR 'A', IER 0
+	out dx, ax
+	mov al, 10
+	call putc
+	jmp ok
+
+; String output: rep outsb to THR.
+case_rep_outsb:
+	mov esi, msg_rep
+	mov ecx, msg_rep_len
+	mov dx, COM1
+	rep outsb
+	jmp ok
+
+; 65536 bytes of output: 4096 lines of 16 bytes, then exit.
+case_flood:
+	mov ecx, 4096
+	mov dx, COM1
+.line:
+	mov esi, msg_line
+	mov ebx, 16
+.c:
+	mov al, [esi]
+	out dx, al
+	inc esi
+	dec ebx
+	jnz .c
+	loop .line
+	jmp ok
+
+; Echo COM1 input, polled, until '.'.
+case_echo:
+	mov dx, COM1_LSR
+	in al, dx
+	test al, LSR_DR
+	jz case_echo
+	mov dx, COM1
+	in al, dx
+	call putc
+	cmp al, '.'
+	jne case_echo
+	jmp ok
+
+; Echo COM1 input taken by interrupt (IRQ 4 -> IOAPIC -> vector 0x24)
+; while the CPU halts, until '.'.
+%define IRQ_VEC 0x24
+case_echo_irq:
+	lgdt [gdt_desc]
+	jmp 0x08:.cs
+.cs:
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	; IDT: every vector to `unexpected`, vector IRQ_VEC to `uart_isr`.
+	xor ecx, ecx
+.idt:
+	mov eax, unexpected
+	cmp ecx, IRQ_VEC
+	jne .gate
+	mov eax, uart_isr
+.gate:
+	mov [idt + ecx * 8], ax
+	mov word [idt + ecx * 8 + 2], 0x08
+	mov word [idt + ecx * 8 + 4], 0x8e00   ; present, DPL 0, 32-bit interrupt gate
+	shr eax, 16
+	mov [idt + ecx * 8 + 6], ax
+	inc ecx
+	cmp ecx, 256
+	jb .idt
+	lidt [idt_desc]
+	mov al, 0xff                    ; mask both 8259s
+	out 0x21, al
+	out 0xa1, al
+	mov dword [0xfee000f0], 0x1ff   ; LAPIC SVR: enabled, spurious 0xff
+	mov dword [0xfec00000], 0x18    ; IOAPIC redirection entry 4, low
+	mov dword [0xfec00010], IRQ_VEC ; fixed, edge, active high, unmasked
+	mov dword [0xfec00000], 0x19    ; high: destination APIC 0
+	mov dword [0xfec00010], 0
+	mov dx, COM1 + 4
+	mov al, 0x0b                    ; DTR, RTS, OUT2
+	out dx, al
+	mov dx, COM1 + 1
+	mov al, 1                       ; IER: received data
+	out dx, al
+	mov esi, msg_ready
+	call puts
+.idle:
+	sti
+	hlt
+	jmp .idle
+
+uart_isr:
+	pushad
+	mov dx, COM1 + 2
+	in al, dx                       ; IIR
+.more:
+	mov dx, COM1_LSR
+	in al, dx
+	test al, LSR_DR
+	jz .done
+	mov dx, COM1
+	in al, dx
+	call putc
+	cmp al, '.'
+	jne .more
+	jmp ok
+.done:
+	mov dword [0xfee000b0], 0       ; LAPIC EOI
+	popad
+	iret
+
+unexpected:
+	mov eax, 99
+	jmp lde_exit
+
+ok:
+	xor eax, eax
+	jmp lde_exit
+fail:
+	mov eax, 1
+	jmp lde_exit
+
+section .rodata
+align 4
+cases:
+	dd n_port, case_port
+	dd n_port_out32, case_port_out32
+	dd n_probe, case_probe
+	dd n_triple, case_triple
+	dd n_spin, case_spin
+	dd n_spin_sti, case_spin_sti
+	dd n_hlt, case_hlt
+	dd n_mmio_read, case_mmio_read
+	dd n_mmio_write, case_mmio_write
+	dd n_bad_size, case_bad_size
+	dd n_bad_status, case_bad_status
+	dd n_bad_dir, case_bad_dir
+	dd n_bad_unassigned, case_bad_unassigned
+	dd n_lde_rep, case_lde_rep
+	dd n_bad_trace, case_bad_trace
+	dd n_lde, case_lde
+	dd n_nop, case_nop
+	dd n_exit0, case_exit0
+	dd n_exit7, case_exit7
+	dd n_exit255, case_exit255
+	dd n_debug_exit, case_debug_exit
+	dd n_uart_garbage, case_uart_garbage
+	dd n_uart_wide, case_uart_wide
+	dd n_rep_outsb, case_rep_outsb
+	dd n_flood, case_flood
+	dd n_echo, case_echo
+	dd n_echo_irq, case_echo_irq
+	dd 0, 0
+n_port:           db "port", 0
+n_port_out32:     db "port-out32", 0
+n_probe:          db "probe", 0
+n_triple:         db "triple", 0
+n_spin:           db "spin", 0
+n_spin_sti:       db "spin-sti", 0
+n_hlt:            db "hlt", 0
+n_mmio_read:      db "mmio-read", 0
+n_mmio_write:     db "mmio-write", 0
+n_bad_size:       db "bad-size", 0
+n_bad_status:     db "bad-status", 0
+n_bad_dir:        db "bad-dir", 0
+n_bad_unassigned: db "bad-unassigned", 0
+n_lde_rep:        db "lde-rep", 0
+n_bad_trace:      db "bad-trace", 0
+n_lde:            db "lde", 0
+n_nop:            db "nop", 0
+n_exit0:          db "exit0", 0
+n_exit7:          db "exit7", 0
+n_exit255:        db "exit255", 0
+n_debug_exit:     db "debug-exit", 0
+n_uart_garbage:   db "uart-garbage", 0
+n_uart_wide:      db "uart-wide", 0
+n_rep_outsb:      db "rep-outsb", 0
+n_flood:          db "flood", 0
+n_echo:           db "echo", 0
+n_echo_irq:       db "echo-irq", 0
+
+msg_unknown:  db "hostile: unknown case", 10, 0
+msg_survived: db "uart-garbage: survived", 10, 0
+msg_ready:    db "echo-irq: ready", 10, 0
+msg_rep:      db "rep outsb works", 10
+msg_rep_len   equ $ - msg_rep
+msg_line:     db "0123456789abcde", 10
+
+align 8
+gdt:
+	dq 0
+	dq 0x00cf9a000000ffff           ; 0x08: 32-bit code, flat
+	dq 0x00cf92000000ffff           ; 0x10: data, flat
+gdt_end:
+gdt_desc:
+	dw gdt_end - gdt - 1
+	dd gdt
+idt_desc:
+	dw 256 * 8 - 1
+	dd idt
+null_idt:
+	dw 0
+	dd 0
+
+section .data
+two_dwords:   dd 0, 0
+
+section .bss
+alignb 8
+idt:        resb 256 * 8
+start_info: resd 1
+	resb 4096
+stack_top:
