@@ -14,7 +14,7 @@ Every benchmark program speaks bench/PROTOCOL.md: BENCH, BENCHINFO and
 BENCHSKIP lines on stdout (a guest's console).
 
 Environment: BENCH_QUICK=1 (each benchmark once, small), BENCH_ONLY=part,...
-(host kvm boot mem guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
+(host kvm exit boot mem guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
 taskset did not), BENCH_BUILD_FAILED="vmm guest.elf" (set by `make bench`:
 products whose build failed, never measured).  Other entry points: --render FILE.json (table and SVG
 again from saved results), --selftest (the parser and statistics).
@@ -39,11 +39,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BB = os.path.join(TOP, "build", "bench")
 VMM = os.path.join(TOP, "vmm")
 GUEST = os.path.join(TOP, "guest.elf")
-HELLO = os.path.join(BB, "pvh-hello.elf")
+BARE = os.path.join(BB, "bare.elf")
 QEMU = "qemu-system-x86_64"
 GUEST_MEM_MB = 128  # lde's default; QEMU is given the same
 
-PARTS = ("host", "kvm", "boot", "mem", "guest")
+PARTS = ("host", "kvm", "exit", "boot", "mem", "guest")
 
 # ---------------------------------------------------------------- protocol
 
@@ -240,7 +240,7 @@ class Bench:
     BenchFailed when the run went wrong; runs are repeated until the
     medians are stable."""
 
-    def __init__(self, part, key, platform, argv, status=0, timeout=120, min_runs=3,
+    def __init__(self, part, key, platform, argv, status=0, timeout=120, min_runs=5,
                  max_runs=11, tol=0.01, budget=60, qemu=False):
         self.part, self.key, self.platform = part, key, platform
         self.argv, self.status, self.timeout = argv, status, timeout
@@ -393,6 +393,7 @@ def part_kvm(rep):
         return
     raw = os.path.join(BB, "rawkvm")
     for key, args, full, quick in (("pio", ["pio"], 2000, 20),
+                                   ("pio guest-timed", ["pio", "-g"], 200, 5),
                                    ("pio ring 3", ["pio", "-3"], 1000, 20),
                                    ("cpuid", ["cpuid"], 200, 5),
                                    ("cpuid ring 3", ["cpuid", "-3"], 200, 5)):
@@ -415,14 +416,14 @@ def spawn_bench(rep, name, platform, argv, status, timeout=60):
 
 def boot_cases():
     """(name, platform, argv, status, needs) for every boot figure.  The
-    status is the one the run must end with: pvh-hello writes 0 to 0xF4
-    (status 1 everywhere); lde's guest running `true` exits 0 on lde and 1
-    under QEMU (its 0xF4 fallback)."""
+    status is the one the run must end with: bare.elf and lde's guest
+    running `true` exit 0 on lde (its exit call) and 1 under QEMU (0 written
+    to isa-debug-exit)."""
     return (
         ("boot.raw", "kvm", [os.path.join(BB, "rawkvm"), "boot"], 0, ("kvm",)),
-        ("boot.hello", "vmm", [VMM, HELLO], 1, ("kvm", "vmm")),
-        ("boot.hello", "qemu-kvm", qemu_argv("kvm", HELLO, ""), 1, ("kvm", "qemu")),
-        ("boot.hello", "qemu-tcg", qemu_argv("tcg", HELLO, ""), 1, ("qemu",)),
+        ("boot.bare", "vmm", [VMM, BARE], 0, ("kvm", "vmm")),
+        ("boot.bare", "qemu-kvm", qemu_argv("kvm", BARE, ""), 1, ("kvm", "qemu")),
+        ("boot.bare", "qemu-tcg", qemu_argv("tcg", BARE, ""), 1, ("qemu",)),
         ("boot.true", "vmm", [VMM, GUEST, "--", "true"], 0, ("kvm", "vmm", "guest")),
         ("boot.true", "qemu-kvm", qemu_argv("kvm", GUEST, "true"), 1,
          ("kvm", "qemu", "guest")),
@@ -547,15 +548,15 @@ def hold_and_sample(argv, ready, stdin_text, timeout):
 
 
 def mem_cases():
-    ready_hello = r"pvh-hello: ready"
+    ready_bare = r"bare: ready"
     ready_lde = r"^bench-ready\r?$"
     return (
         ("mem.raw", "kvm", [os.path.join(BB, "rawkvm"), "hold"], r"rawkvm: ready", None,
          ("kvm",)),
-        ("mem.hello", "vmm", [VMM, HELLO, "--", "hold"], ready_hello, None, ("kvm", "vmm")),
-        ("mem.hello", "qemu-kvm", qemu_argv("kvm", HELLO, "hold"), ready_hello, None,
+        ("mem.bare", "vmm", [VMM, BARE, "--", "hold"], ready_bare, None, ("kvm", "vmm")),
+        ("mem.bare", "qemu-kvm", qemu_argv("kvm", BARE, "hold"), ready_bare, None,
          ("kvm", "qemu")),
-        ("mem.hello", "qemu-tcg", qemu_argv("tcg", HELLO, "hold"), ready_hello, None,
+        ("mem.bare", "qemu-tcg", qemu_argv("tcg", BARE, "hold"), ready_bare, None,
          ("qemu",)),
         # lde's shell answering a command, then after usertests (issue 4's
         # shell; until it exists these time out and say so).
@@ -590,6 +591,24 @@ def part_mem(rep):
             rep.add("mem", plat, "%s.%s" % (name, k), "kb", v)
         rep.progress("%s on %s: own RSS %s KiB, private %s KiB, guest RAM resident %s KiB"
                      % (name, plat, samples["own"], samples["private"], samples["guest"]))
+
+
+def part_exit(rep):
+    """The vmm's exit path with a guest that has no kernel (bench/bare.c):
+    null hypercall and in-kernel cpuid, on lde's vmm and on QEMU (where
+    lde's port is unbacked: the same trip through QEMU's userspace)."""
+    for plat, needs in (("vmm", ("kvm", "vmm")), ("qemu-kvm", ("kvm", "qemu"))):
+        reason = missing(needs)
+        for what in ("nop", "cpuid"):
+            if reason:
+                rep.skip("exit", "bare " + what, plat, reason)
+                continue
+            if plat == "vmm":
+                argv = lambda q, w=what: [VMM, BARE, "--", w] + (["quick"] if q else [])
+            else:
+                argv = lambda q, w=what: qemu_argv("kvm", BARE, w + (" quick" if q else ""))
+            rep.run(Bench("exit", "bare " + what, plat, argv, status=0, timeout=60,
+                          tol=0.02, qemu=plat != "vmm"))
 
 
 def guest_programs():
@@ -639,13 +658,15 @@ BASELINES = (
     (r"^switch\.(pipe|yield)$", ("vmm", "qemu-kvm"), "host.ctxsw", "host"),
     (r"^proc\.fork$", ("vmm", "qemu-kvm"), "host.fork", "host"),
     (r"^proc\.forkexec$", ("vmm", "qemu-kvm"), "host.forkexec", "host"),
-    (r"^exit\.nop$", ("vmm", "qemu-kvm"), "kvm.raw.pio", "kvm"),
+    (r"^exit\.nop$", ("vmm", "qemu-kvm"), "kvm.raw.pio.guest", "kvm"),
     (r"^exit\.cpuid$", ("vmm", "qemu-kvm"), "kvm.raw.cpuid.ring3", "kvm"),
     (r"^exit\.cpuid\.kernel$", ("vmm", "qemu-kvm"), "kvm.raw.cpuid", "kvm"),
+    (r"^cpu\.r0insn$", ("vmm", "qemu-kvm"), "kvm.raw.r0insn", "kvm"),
     (r"^kvm\.raw\.pio\.ring3$", None, "kvm.raw.pio", "kvm"),
-    (r"^boot\.(hello|true)$", ("vmm",), "boot.{0}", "qemu-kvm"),
-    (r"^boot\.(hello|true)$", ("qemu-kvm", "qemu-tcg"), "boot.raw", "kvm"),
-    (r"^mem\.(hello|shell|usertests)\.own$", None, "mem.raw.own", "kvm"),
+    (r"^kvm\.raw\.pio\.guest$", None, "kvm.raw.pio", "kvm"),
+    (r"^boot\.(bare|true)$", ("vmm",), "boot.{0}", "qemu-kvm"),
+    (r"^boot\.(bare|true)$", ("qemu-kvm", "qemu-tcg"), "boot.raw", "kvm"),
+    (r"^mem\.(bare|shell|usertests)\.own$", None, "mem.raw.own", "kvm"),
 )
 
 HW_KVM = ("kvm_intel", "kvm_amd")
@@ -656,15 +677,15 @@ HW_KVM = ("kvm_intel", "kvm_amd")
 # flavours on which the goal applies (None: everywhere); elsewhere the
 # verdict says why it does not apply.
 GOALS = (
-    (r"^exit\.nop$", ("vmm",), "ratio", 1.05, ("kvm.raw.pio", "kvm"),
+    (r"^exit\.nop$", ("vmm",), "ratio", 1.05, ("kvm.raw.pio.guest", "kvm"),
      "<= 1.05 x raw KVM pio", None),
     (r"^trap\.getpid\.syscall$", ("qemu-icount",), "abs", 64, None, "<= 64 insn", None),
     (r"^trap\.getpid\.int80$", ("qemu-icount",), "abs", 72, None, "<= 72 insn", None),
     (r"^switch\.pipe$", ("qemu-icount",), "abs", 1000, None, "<= 1000 insn", None),
     (r"^timer\.tick$", ("qemu-icount",), "abs", 200, None, "<= 200 insn", None),
-    (r"^boot\.(hello|true)$", ("vmm",), "ratio", 0.5, ("boot.{0}", "qemu-kvm"),
+    (r"^boot\.(bare|true)$", ("vmm",), "ratio", 0.5, ("boot.{0}", "qemu-kvm"),
      "<= 0.5 x QEMU microvm", None),
-    (r"^mem\.(hello|shell|usertests)\.own$", ("vmm",), "abs", 1024, None,
+    (r"^mem\.(bare|shell|usertests)\.own$", ("vmm",), "abs", 1024, None,
      "<= 1 MiB beyond guest RAM", None),
     (r"^trap\.getpid\.(syscall|int80)$", ("vmm",), "ratio", 0.5, ("host.getpid", "host"),
      "<= 0.5 x host getpid", HW_KVM),
@@ -696,9 +717,10 @@ def interpreted(fig, flavour):
     a time that includes guest kernel work measures that emulator."""
     if flavour != "kvm_pvm":
         return False
-    if fig["part"] == "guest" and fig["platform"] in ("vmm", "qemu-kvm"):
+    if fig["part"] in ("guest", "exit") and fig["platform"] in ("vmm", "qemu-kvm"):
         return True
-    return fig["name"] in ("kvm.raw.pio", "kvm.raw.cpuid", "kvm.raw.r0insn")
+    return fig["name"] in ("kvm.raw.pio", "kvm.raw.pio.guest", "kvm.raw.cpuid",
+                           "kvm.raw.r0insn")
 
 
 def annotate(rep, machine):
@@ -822,7 +844,10 @@ def table(res):
     for f in res["figures"]:
         ratio = "-"
         if "baseline" in f:
-            ratio = "%.2fx %s" % (f["baseline"]["ratio"], f["baseline"]["name"])
+            b = f["baseline"]
+            ratio = "%.2fx %s" % (b["ratio"], b["name"])
+            if b["name"] == f["name"]:  # the same figure elsewhere: say where
+                ratio += " on " + labels.get(b["platform"], b["platform"])
         goal = f.get("goal", {})
         mark = " +" if f.get("interpreted") else ""
         if not f.get("stable", True):
@@ -1010,7 +1035,7 @@ def main():
         print("harness: unknown part(s) %s; parts are %s" % (",".join(bad), " ".join(PARTS)),
               file=sys.stderr)
         return 64
-    for prog in ("host", "rawkvm", "tiny", "pvh-hello.elf"):
+    for prog in ("host", "rawkvm", "tiny", "bare.elf"):
         if not os.path.exists(os.path.join(BB, prog)):
             print("harness: %s missing: run `make bench` (it builds them)"
                   % os.path.join(BB, prog), file=sys.stderr)
@@ -1028,8 +1053,8 @@ def main():
         rep.progress("warning: not pinned to one CPU (run through `make bench`)")
     tsc_rate(rep, machine)
     rep.progress("TSC %s kHz" % machine["tsc_khz"])
-    for name, fn in (("host", part_host), ("kvm", part_kvm), ("boot", part_boot),
-                     ("mem", part_mem), ("guest", part_guest)):
+    for name, fn in (("host", part_host), ("kvm", part_kvm), ("exit", part_exit),
+                     ("boot", part_boot), ("mem", part_mem), ("guest", part_guest)):
         if only and name not in only:
             rep.skip(name, "part " + name, None, "BENCH_ONLY=" + ",".join(only))
             continue

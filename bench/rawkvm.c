@@ -5,10 +5,14 @@
  * CPUID), entered directly in 64-bit long mode (no real-mode code, which
  * is slow on kvm_pvm), running the code in rawkvm_guest.asm.
  *
- *   rawkvm pio   [-n N] [-3]  port-I/O exit round trips to this process, timed
+ *   rawkvm pio   [-n N] [-3] [-g]
+ *                             port-I/O exit round trips to this process, timed
  *                             on the host between consecutive exits; the host
  *                             loop only counts and re-enters.  -3: the guest
  *                             runs in ring 3 with IOPL 3 (no ring-0 code).
+ *                             -g: timed by the guest instead, 16 exits per
+ *                             sample, exactly as bench/bare.c times lde's
+ *                             null hypercall (the like-for-like floor).
  *   rawkvm cpuid [-n N] [-3]  in-kernel CPUID exits, timed by the guest with
  *                             rdtsc (16 per sample), minus the same loop with
  *                             nop in place of cpuid; also prints the cost of
@@ -48,6 +52,7 @@
 extern const uint8_t rawkvm_pio[], rawkvm_pio_end[];
 extern const uint8_t rawkvm_time_cpuid[], rawkvm_time_cpuid_end[];
 extern const uint8_t rawkvm_time_nop[], rawkvm_time_nop_end[];
+extern const uint8_t rawkvm_time_pio[], rawkvm_time_pio_end[];
 
 struct vm {
 	int kvm, fd, vcpu;
@@ -193,6 +198,8 @@ static void emit(const char *name, uint64_t *v, size_t n, uint64_t iters, uint64
 	fputs(line, stdout);
 }
 
+static uint64_t *guest_timed(const uint8_t *code, const uint8_t *end, size_t n, int ring);
+
 static void info(struct vm *vm)
 {
 	int khz = ioctl(vm->vcpu, KVM_GET_TSC_KHZ, 0);
@@ -200,8 +207,15 @@ static void info(struct vm *vm)
 		printf("BENCHINFO kvm_tsc_khz=%d\n", khz);
 }
 
-static int cmd_pio(size_t n, int ring)
+static int cmd_pio(size_t n, int ring, int by_guest)
 {
+	if (by_guest) {
+		if (n * 16 > RAWKVM_MEM - RAWKVM_BUF)
+			n = (RAWKVM_MEM - RAWKVM_BUF) / 16;
+		uint64_t *v = guest_timed(rawkvm_time_pio, rawkvm_time_pio_end, n, ring);
+		emit(ring ? "kvm.raw.pio.guest.ring3" : "kvm.raw.pio.guest", v, n, RAWKVM_BLOCK, 0);
+		return 0;
+	}
 	struct vm vm;
 	vm_create(&vm);
 	vm_start(&vm, rawkvm_pio, rawkvm_pio_end, ring, 0, 0);
@@ -229,7 +243,10 @@ static uint64_t *guest_timed(const uint8_t *code, const uint8_t *end, size_t n, 
 	struct vm vm;
 	vm_create(&vm);
 	vm_start(&vm, code, end, ring, RAWKVM_BUF, n);
-	if (vm_exit(&vm) != RAWKVM_PORT_END)
+	unsigned port;
+	while ((port = vm_exit(&vm)) == RAWKVM_PORT_NOP) /* only re-enter */
+		;
+	if (port != RAWKVM_PORT_END)
 		die("timing routine did not finish");
 	uint64_t *v = calloc(n, sizeof *v);
 	if (!v)
@@ -290,24 +307,26 @@ static int cmd_hold(void)
 int main(int argc, char **argv)
 {
 	size_t n = 0;
-	int ring = 0, opt;
+	int ring = 0, gt = 0, opt;
 	if (argc < 2) {
 	usage:
-		fprintf(stderr, "usage: rawkvm pio|cpuid|boot|hold [-n samples] [-3]\n");
+		fprintf(stderr, "usage: rawkvm pio|cpuid|boot|hold [-n samples] [-3] [-g]\n");
 		return 64;
 	}
 	optind = 2;
-	while ((opt = getopt(argc, argv, "n:3")) != -1) {
+	while ((opt = getopt(argc, argv, "n:3g")) != -1) {
 		if (opt == 'n')
 			n = strtoul(optarg, NULL, 10);
 		else if (opt == '3')
 			ring = 3;
+		else if (opt == 'g')
+			gt = 1;
 		else
 			goto usage;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(argv[1], "pio") == 0)
-		return cmd_pio(n ? n : 2000, ring);
+		return cmd_pio(n ? n : (gt ? 200 : 2000), ring, gt);
 	if (strcmp(argv[1], "cpuid") == 0)
 		return cmd_cpuid(n ? n : 200, ring);
 	if (strcmp(argv[1], "boot") == 0)

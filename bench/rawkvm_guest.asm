@@ -13,6 +13,7 @@
 	global rawkvm_pio, rawkvm_pio_end
 	global rawkvm_time_cpuid, rawkvm_time_cpuid_end
 	global rawkvm_time_nop, rawkvm_time_nop_end
+	global rawkvm_time_pio, rawkvm_time_pio_end
 
 %define BLOCK 16		; operations per timed sample
 
@@ -27,6 +28,38 @@ rawkvm_pio:
 	jmp .again
 rawkvm_pio_end:
 
+; STORE: the sample's TSC pair at rdi (t0 lo, t0 hi, t1 lo, t1 hi), next.
+%macro STORE 0
+	mov [rdi], r8d
+	mov [rdi + 4], r9d
+	mov [rdi + 8], eax
+	mov [rdi + 12], edx
+	add rdi, 16
+%endmacro
+
+; The null exit timed by the guest, as bench/bare.c times lde's: r10
+; samples of BLOCK x `out dx, eax` between two TSC reads; the host
+; re-enters on every exit to 0x10 and stops at 0x11.
+rawkvm_time_pio:
+.sample:
+	lfence
+	rdtsc
+	mov r8d, eax
+	mov r9d, edx
+	mov edx, 0x10
+%rep BLOCK
+	out dx, eax
+%endrep
+	lfence
+	rdtsc
+	STORE
+	dec r10
+	jnz .sample
+	mov edx, 0x11
+	out dx, al
+	hlt
+rawkvm_time_pio_end:
+
 ; TIMED op: r10 samples, each the rdtsc delta over BLOCK x (xor eax,eax;
 ; op), stored as four 32-bit halves (t0 lo, t0 hi, t1 lo, t1 hi) at rdi;
 ; then out 0x11.  The nop variant times the same shape with the exit
@@ -34,6 +67,7 @@ rawkvm_pio_end:
 %macro TIMED 2
 %1:
 .sample:
+	lfence
 	rdtsc
 	mov r8d, eax
 	mov r9d, edx
@@ -41,12 +75,9 @@ rawkvm_pio_end:
 	xor eax, eax
 	%2
 %endrep
+	lfence
 	rdtsc
-	mov [rdi], r8d
-	mov [rdi + 4], r9d
-	mov [rdi + 8], eax
-	mov [rdi + 12], edx
-	add rdi, 16
+	STORE
 	dec r10
 	jnz .sample
 	mov edx, 0x11

@@ -67,6 +67,7 @@ if have_kvm; then
 		done
 	done <<EOF2
 pio -n 5       | kvm.raw.pio
+pio -g -n 3    | kvm.raw.pio.guest
 pio -3 -n 5    | kvm.raw.pio.ring3
 cpuid -n 3     | kvm.raw.r0insn kvm.raw.cpuid
 cpuid -3 -n 3  | kvm.raw.r3insn kvm.raw.cpuid.ring3
