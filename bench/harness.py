@@ -424,10 +424,12 @@ def boot_cases():
         ("boot.bare", "vmm", [VMM, BARE], 0, ("kvm", "vmm")),
         ("boot.bare", "qemu-kvm", qemu_argv("kvm", BARE, ""), 1, ("kvm", "qemu")),
         ("boot.bare", "qemu-tcg", qemu_argv("tcg", BARE, ""), 1, ("qemu",)),
-        ("boot.true", "vmm", [VMM, GUEST, "--", "true"], 0, ("kvm", "vmm", "guest")),
+        ("boot.true", "vmm", [VMM, GUEST, "--", "true"], 0,
+         ("kvm", "vmm", "guest", "user:true")),
         ("boot.true", "qemu-kvm", qemu_argv("kvm", GUEST, "true"), 1,
-         ("kvm", "qemu", "guest")),
-        ("boot.true", "qemu-tcg", qemu_argv("tcg", GUEST, "true"), 1, ("qemu", "guest")),
+         ("kvm", "qemu", "guest", "user:true")),
+        ("boot.true", "qemu-tcg", qemu_argv("tcg", GUEST, "true"), 1,
+         ("qemu", "guest", "user:true")),
     )
 
 
@@ -438,6 +440,12 @@ def build_failed(product):
     return "`make %s` failed (build/bench/logs/make-%s.log)" % (product, product)
 
 
+def unbuilt(product, wing, what):
+    if os.path.exists(os.path.join(TOP, wing, "build.mk")):
+        return "./%s not built (`make %s`)" % (product, product)
+    return "%s is not written yet (%s/ has no build.mk)" % (what, wing)
+
+
 def missing(needs):
     """The first unmet prerequisite as a reason, or None."""
     for need, product in (("vmm", "vmm"), ("guest", "guest.elf")):
@@ -446,12 +454,16 @@ def missing(needs):
     why = {
         "kvm": (have_kvm, "no usable /dev/kvm"),
         "qemu": (lambda: have(QEMU), QEMU + " not installed (.ci/deps test)"),
-        "vmm": (lambda: os.access(VMM, os.X_OK),
-                "./vmm not built yet (host/ has no build.mk or `make vmm` not run)"),
+        "vmm": (lambda: os.access(VMM, os.X_OK), unbuilt("vmm", "host", "the vmm")),
         "guest": (lambda: os.path.exists(GUEST),
-                  "./guest.elf not built yet (the kernel, guest/kernel, is not there)"),
+                  unbuilt("guest.elf", "guest/kernel", "the kernel")),
     }
     for need in needs:
+        if need.startswith("user:"):  # a user program of lde's (guest/user/NAME.c)
+            prog = need[5:]
+            if not os.path.exists(os.path.join(TOP, "guest", "user", prog + ".c")):
+                return "lde has no user program '%s' yet (guest/user/%s.c)" % (prog, prog)
+            continue
         ok, reason = why[need]
         if not ok():
             return reason
@@ -561,9 +573,9 @@ def mem_cases():
         # lde's shell answering a command, then after usertests (issue 4's
         # shell; until it exists these time out and say so).
         ("mem.shell", "vmm", [VMM, GUEST], ready_lde, "echo bench-ready\n",
-         ("kvm", "vmm", "guest")),
+         ("kvm", "vmm", "guest", "user:sh")),
         ("mem.usertests", "vmm", [VMM, GUEST], ready_lde, "usertests\necho bench-ready\n",
-         ("kvm", "vmm", "guest")),
+         ("kvm", "vmm", "guest", "user:sh", "user:usertests")),
     )
 
 
