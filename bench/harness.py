@@ -864,9 +864,12 @@ def table(res):
         mark = " +" if f.get("interpreted") else ""
         if not f.get("stable", True):
             mark += " ~"
+        unit, div = f["unit_display"], 1
+        if unit == "ns" and f["median"] >= 1e5:  # wall times: read them in ms or us
+            unit, div = ("ms", 1e6) if f["median"] >= 1e6 else ("us", 1e3)
         rows.append((f["name"] + mark, labels.get(f["platform"], f["platform"]),
-                     fmt_num(f["median"]), fmt_num(f["p99"]), fmt_num(f["min"]),
-                     f["unit_display"],
+                     fmt_num(f["median"] / div), fmt_num(f["p99"] / div),
+                     fmt_num(f["min"] / div), unit,
                      fmt_time(f.get("median_ns")) if f["unit_display"] != "KiB" else "-",
                      ratio, goal.get("text", "-"), goal.get("verdict", "")))
     w = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
