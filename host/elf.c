@@ -158,11 +158,13 @@ static int scan_notes(const uint8_t *file, size_t size, const Elf64_Phdr *ph, un
 			return fail(err, errlen, "PT_NOTE %u: truncated note header at +0x%llx", i,
 			            (unsigned long long)pos);
 		memcpy(&nh, seg + pos, sizeof(nh));
+		/* The name follows the header; the descriptor starts at the
+		 * next aligned offset after the name (as readelf reads it). */
 		name = pos + sizeof(nh);
-		if (!inside(name, align_up(nh.n_namesz, a), len))
+		if (!inside(name, nh.n_namesz, len))
 			return fail(err, errlen, "PT_NOTE %u: note name at +0x%llx overruns it", i,
 			            (unsigned long long)pos);
-		desc = name + align_up(nh.n_namesz, a);
+		desc = pos + align_up(sizeof(nh) + nh.n_namesz, a);
 		if (!inside(desc, nh.n_descsz, len))
 			return fail(err, errlen,
 			            "PT_NOTE %u: note descriptor at +0x%llx overruns it", i,
