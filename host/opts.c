@@ -145,10 +145,14 @@ __attribute__((format(printf, 3, 4))) static int usage_err(char *err, size_t err
 	return LDE_VMM_EXIT_USAGE;
 }
 
-/* The option as the user wrote it, for messages: "--mem" or "-m". */
-static void optname(char *buf, size_t len, const char *arg, int c)
+/* An option as the user wrote it, for messages: "--mem" or "-m".  A
+ * matched long option is known by its index; after an error, arg is the
+ * offending word. */
+static void optname(char *buf, size_t len, int longindex, const char *arg, int c)
 {
-	if (arg && strncmp(arg, "--", 2) == 0)
+	if (longindex >= 0)
+		snprintf(buf, len, "--%s", longopts[longindex].name);
+	else if (arg && strncmp(arg, "--", 2) == 0)
 		snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
 	else
 		snprintf(buf, len, "-%c", c);
@@ -156,7 +160,7 @@ static void optname(char *buf, size_t len, const char *arg, int c)
 
 int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
-	int dashdash = argc, c;
+	int dashdash = argc, c, li = -1;
 	char name[64];
 
 	memset(o, 0, sizeof(*o));
@@ -174,12 +178,15 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 
 	optind = 0; /* glibc: full reinitialisation */
 	opterr = 0;
-	while ((c = getopt_long(dashdash, argv, ":m:t:i:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(dashdash, argv, ":m:t:i:hV", longopts, &li)) != -1) {
 		const char *arg = argv[optind - 1];
+		const int longindex = li;
+
+		li = -1;
 
 		switch (c) {
 		case 'm':
-			optname(name, sizeof(name), arg, c);
+			optname(name, sizeof(name), longindex, arg, c);
 			if (opts_parse_size(optarg, &o->mem) < 0)
 				return usage_err(err, errlen,
 				                 "%s %s: not a size; give a number with K, M or G "
@@ -198,7 +205,7 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 				                 optarg);
 			break;
 		case 't':
-			optname(name, sizeof(name), arg, c);
+			optname(name, sizeof(name), longindex, arg, c);
 			if (parse_timeout(optarg, &o->timeout) < 0)
 				return usage_err(err, errlen,
 				                 "%s %s: not a number of seconds (0 to 31536000)",
@@ -214,17 +221,17 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			o->action = OPTS_VERSION;
 			return 0;
 		case ':':
-			optname(name, sizeof(name), arg, optopt);
+			optname(name, sizeof(name), -1, arg, optopt);
 			return usage_err(err, errlen, "%s: needs an argument; see vmm --help",
 			                 name);
 		default: /* '?' */
 			if (strncmp(arg, "--", 2) == 0 && optopt != 0) {
-				optname(name, sizeof(name), arg, optopt);
+				optname(name, sizeof(name), -1, arg, optopt);
 				return usage_err(err, errlen,
 				                 "%s: takes no argument; see vmm --help", name);
 			}
 			if (strncmp(arg, "--", 2) == 0)
-				optname(name, sizeof(name), arg, 0);
+				optname(name, sizeof(name), -1, arg, 0);
 			else
 				snprintf(name, sizeof(name), "-%c", optopt);
 			return usage_err(err, errlen, "%s: unknown option; see vmm --help", name);
