@@ -1,0 +1,207 @@
+/*
+ * kalloc.c: the physical page allocator.
+ *
+ * Built from the PVH memory map: RAM entries, minus everything below
+ * 1 MiB, the kernel image, the loader's data and modules (pvh.c) and any
+ * non-RAM entry overlapping RAM.  What is left is a short list of free
+ * ranges [lo, hi).  Boot is O(1) in RAM size: nothing is touched, pages
+ * are handed out by a bump pointer that walks the ranges in order.
+ * Freed pages go on a stack of page frame numbers that lives in pages
+ * taken from the ranges at boot, not inside the freed pages, so freeing
+ * never writes a page the kernel gave away (no host page is committed by
+ * it; ring-0 writes cost ~1,000 cycles each here).  A page freed right
+ * below the bump pointer just moves the pointer back.
+ *
+ * Pages come back with undefined contents (not zeroed): kalloc_zeroed
+ * zeroes.  Invariant: free_pages == bump pages left + stack depth, and
+ * total_pages is fixed after init.
+ */
+#include <lde/pvh.h>
+
+#include "defs.h"
+#include "memlayout.h"
+#include "mmu.h"
+
+#define MAXRANGES 32
+#define LOW_LIMIT 0x100000ull /* the first MiB is never handed out */
+
+struct range {
+	uint64_t base, lo, hi; /* [base, hi) free at boot; bump pointer lo */
+};
+
+static struct range ranges[MAXRANGES];
+static int nranges, cur;
+static uint32_t *pfn_stack; /* PHYSMAP address */
+static uint64_t depth, capacity;
+static uint64_t total_pages, free_pages;
+static uint64_t min_pa, max_pa;
+
+static void range_add(uint64_t lo, uint64_t hi)
+{
+	lo = PGROUNDUP(lo);
+	hi = PGROUNDDOWN(hi);
+	if (lo >= hi)
+		return;
+	if (nranges == MAXRANGES) {
+		kprintf("kalloc: more than %d free ranges, dropping [%p, %p)\n", MAXRANGES,
+		        (void *)lo, (void *)hi);
+		return;
+	}
+	ranges[nranges++] = (struct range){lo, lo, hi};
+}
+
+/* Remove [lo, hi) (rounded out to pages) from every range. */
+static void range_cut(uint64_t lo, uint64_t hi)
+{
+	lo = PGROUNDDOWN(lo);
+	hi = hi > UINT64_MAX - PGSIZE ? UINT64_MAX & ~(PGSIZE - 1) : PGROUNDUP(hi);
+	for (int i = 0; i < nranges; i++) {
+		struct range *r = &ranges[i];
+		if (hi <= r->lo || lo >= r->hi)
+			continue;
+		if (lo > r->lo && hi < r->hi) { /* split */
+			uint64_t end = r->hi;
+			r->hi = lo;
+			range_add(hi, end);
+		} else if (lo > r->lo) {
+			r->hi = lo;
+		} else if (hi < r->hi) {
+			r->lo = r->base = hi;
+		} else {
+			r->base = r->lo = r->hi; /* emptied: stays, skipped by the bump */
+		}
+	}
+}
+
+static void build_ranges(void)
+{
+	for (uint32_t i = 0; i < boot.nmemmap; i++) {
+		const struct hvm_memmap_table_entry *e = &boot.memmap[i];
+		if (e->type == HVM_MEMMAP_TYPE_RAM && e->addr + e->size > e->addr)
+			range_add(e->addr < LOW_LIMIT ? LOW_LIMIT : e->addr, e->addr + e->size);
+	}
+	for (uint32_t i = 0; i < boot.nmemmap; i++) {
+		const struct hvm_memmap_table_entry *e = &boot.memmap[i];
+		if (e->type != HVM_MEMMAP_TYPE_RAM)
+			range_cut(e->addr, e->addr + e->size);
+	}
+	range_cut(0, LOW_LIMIT);
+	range_cut((uint64_t)_boot_start, V2P(_end)); /* .boot: VMA = LMA */
+	for (int i = 0; i < boot.nused; i++)
+		range_cut(boot.used[i][0], boot.used[i][1]);
+}
+
+/* Take the stack's pages from the top of the largest range. */
+static void reserve_stack(void)
+{
+	uint64_t pages = 0;
+	int big = 0;
+
+	for (int i = 0; i < nranges; i++) {
+		pages += (ranges[i].hi - ranges[i].lo) / PGSIZE;
+		if (ranges[i].hi - ranges[i].lo > ranges[big].hi - ranges[big].lo)
+			big = i;
+	}
+	uint64_t bytes = PGROUNDUP(pages * sizeof(uint32_t));
+	if (nranges == 0 || ranges[big].hi - ranges[big].lo <= bytes)
+		panic("kalloc: no usable RAM");
+	ranges[big].hi -= bytes;
+	pfn_stack = P2V(ranges[big].hi);
+	capacity = pages - bytes / PGSIZE;
+}
+
+void kalloc_init(void)
+{
+	build_ranges();
+	reserve_stack();
+	min_pa = UINT64_MAX;
+	for (int i = 0; i < nranges; i++) {
+		total_pages += (ranges[i].hi - ranges[i].lo) / PGSIZE;
+		if (ranges[i].lo < ranges[i].hi && ranges[i].lo < min_pa)
+			min_pa = ranges[i].lo;
+		if (ranges[i].hi > max_pa)
+			max_pa = ranges[i].hi;
+	}
+	free_pages = total_pages;
+	assert(total_pages <= capacity);
+}
+
+uint64_t kalloc(void)
+{
+	if (depth > 0) {
+		free_pages--;
+		return (uint64_t)pfn_stack[--depth] << PGSHIFT;
+	}
+	while (cur < nranges && ranges[cur].lo == ranges[cur].hi)
+		cur++;
+	if (cur == nranges)
+		return 0;
+	free_pages--;
+	uint64_t pa = ranges[cur].lo;
+	ranges[cur].lo += PGSIZE;
+	return pa;
+}
+
+uint64_t kalloc_zeroed(void)
+{
+	uint64_t pa = kalloc();
+
+	if (pa)
+		memset(P2V(pa), 0, PGSIZE);
+	return pa;
+}
+
+/* pa just below the bump pointer of the last range in use: move it back.
+ * Ranges after it must be untouched for the pointer to step back to it. */
+static bool unbump(uint64_t pa)
+{
+	int i = cur < nranges ? cur : nranges - 1;
+
+	while (i > 0 && ranges[i].lo == ranges[i].base)
+		i--;
+	if (ranges[i].lo == ranges[i].base || ranges[i].lo != pa + PGSIZE)
+		return false;
+	ranges[i].lo = pa;
+	cur = i;
+	return true;
+}
+
+void kfree(uint64_t pa)
+{
+	if ((pa & (PGSIZE - 1)) || pa < min_pa || pa >= max_pa)
+		panic("kfree: %p is not an allocated page", (void *)pa);
+	if (free_pages >= total_pages)
+		panic("kfree: %p freed but every page is already free", (void *)pa);
+	free_pages++;
+	if (unbump(pa))
+		return;
+	pfn_stack[depth++] = (uint32_t)(pa >> PGSHIFT);
+}
+
+uint64_t kalloc_free_pages(void)
+{
+	return free_pages;
+}
+
+uint64_t kalloc_total_pages(void)
+{
+	return total_pages;
+}
+
+/* Is pa inside a range the allocator manages (free or handed out)? */
+bool kalloc_managed(uint64_t pa)
+{
+	for (int i = 0; i < nranges; i++)
+		if (pa >= ranges[i].base && pa < ranges[i].hi)
+			return true;
+	return false;
+}
+
+void kalloc_print(void)
+{
+	kprintf("kalloc: %d free ranges:", nranges);
+	for (int i = 0; i < nranges; i++)
+		if (ranges[i].base < ranges[i].hi)
+			kprintf(" [%p-%p)", (void *)ranges[i].base, (void *)ranges[i].hi);
+	kprintf("\n");
+}

@@ -1,0 +1,120 @@
+/*
+ * main.c: kmain, called by entry.asm in 64-bit mode on the boot stack with
+ * the boot page tables, interrupts off.
+ *
+ * Order matters: the console first (everything reports through it), then
+ * the VMM's identity (poweroff needs it), the CPU, GDT and IDT (so a fault
+ * from here on is reported, not a triple fault); the start info is copied
+ * before the allocator and page tables are built from it; the APICs need
+ * the PHYSMAP, the timer needs the TSC rate.
+ */
+#include <lde/pvh.h>
+
+#include "defs.h"
+#include "memlayout.h"
+#include "x86.h"
+
+uint64_t boot_tsc_entry;
+
+/* Boot phases and the TSC when each ended, for the banner: ring 0 is
+ * interpreted under this machine's KVM, so boot time is worth watching. */
+static struct {
+	const char *name;
+	uint64_t tsc;
+} phase[16];
+static int nphases;
+
+void phase_done(const char *name)
+{
+	if (nphases < (int)ARRAY_SIZE(phase))
+		phase[nphases++].name = name, phase[nphases - 1].tsc = rdtsc();
+}
+
+static void print_phases(void)
+{
+	uint64_t prev = boot_tsc_entry, total = tsc_to_us(phase[nphases - 1].tsc - boot_tsc_entry);
+
+	kprintf("boot: %lu.%03lu ms from PVH entry to here:", total / 1000, total % 1000);
+	for (int i = 0; i < nphases; i++) {
+		uint64_t us = tsc_to_us(phase[i].tsc - prev);
+		kprintf(" %s %lu.%03lu", phase[i].name, us / 1000, us % 1000);
+		prev = phase[i].tsc;
+	}
+	kprintf("\n");
+}
+
+static void banner(void)
+{
+	kprintf("lde %s: 64-bit kernel, booted through PVH by %s\n", LDE_KERNEL_VERSION,
+	        on_lde ? "lde's vmm" : "a PVH loader that is not lde's vmm");
+	kprintf("cpu: %s, NX %s, x2APIC %s, TSC-deadline %s%s\n", cpu.vendor, cpu.nx ? "yes" : "no",
+	        cpu.x2apic ? "yes" : "no", cpu.tsc_deadline ? "yes" : "no",
+	        cpu.hypervisor ? ", under a hypervisor" : "");
+	kprintf("tsc: %lu kHz (from %s); LAPIC timer %lu kHz, %u Hz tick\n", tsc_khz, tsc_source,
+	        lapic_timer_khz, kopts.hz);
+	pvh_print_memmap();
+	kprintf("memory: %lu MiB RAM, %lu MiB free (%lu pages), kernel [%p-%p)\n",
+	        boot.ram_bytes >> 20, (kalloc_free_pages() * 4096) >> 20, kalloc_free_pages(),
+	        (void *)_boot_start, (void *)V2P(_end)); /* .boot: VMA = LMA */
+	cmdline_print();
+	print_phases();
+}
+
+/* The default when nothing else was asked for: a visible heartbeat until
+ * the user quits the VMM (Ctrl-A x).  Issue 3 replaces it with /init. */
+static noreturn void heartbeat(void)
+{
+	uint64_t next = ticks + kopts.hz, seconds = 0;
+
+	kprintf("no program to run yet: ticking once a second; Ctrl-A x quits\n");
+	for (;;) {
+		sti_hlt();
+		cli();
+		if (ticks >= next) {
+			next += kopts.hz;
+			seconds++;
+			kprintf("tick %lu: uptime %lu s, %lu timer interrupts\n", seconds, seconds,
+			        ticks);
+		}
+		int c = uart_getc();
+		if (c >= 0)
+			kprintf("console: got byte 0x%02x\n", c);
+	}
+}
+
+noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc);
+noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc)
+{
+	boot_tsc_entry = entry_tsc;
+	phase_done("entry");
+	uart_init();
+	platform_init();
+	if ((uint64_t)_kernbase_ld != KERNBASE)
+		panic("kernel.ld's KERNBASE %p differs from memlayout.h's", (void *)_kernbase_ld);
+	phase_done("uart");
+	cpu_init();
+	gdt_init();
+	trap_init();
+	phase_done("cpu/gdt/idt");
+	pvh_init((uint64_t)si_phys);
+	cmdline_init(boot.cmdline);
+	phase_done("startinfo");
+	kalloc_init();
+	phase_done("kalloc");
+	vm_init();
+	phase_done("vm");
+	lapic_init();
+	ioapic_init();
+	pic_disable();
+	phase_done("apic");
+	tsc_init();
+	phase_done("tsc");
+	lapic_timer_start(kopts.hz);
+	phase_done("timer");
+
+	if (!kopts.quiet)
+		banner();
+	if (kopts.selftest)
+		selftest_run(kopts.selftest_name);
+	heartbeat();
+}
