@@ -74,6 +74,9 @@ void kvm_open(struct vm *vm)
 		die(errno_status(e), "%s: %s", KVM_DEV, strerror(e));
 	}
 	v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (v < 0)
+		die(LDE_VMM_EXIT_KVMCAP, "%s: not a KVM device (KVM_GET_API_VERSION: %s)", KVM_DEV,
+		    strerror(errno));
 	if (v != KVM_API_VERSION)
 		die(LDE_VMM_EXIT_KVMCAP, "%s: KVM API version %d, the vmm needs %d", KVM_DEV, v,
 		    KVM_API_VERSION);
