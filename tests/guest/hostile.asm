@@ -91,6 +91,26 @@ putc:
 	pop edx
 	ret
 
+; puthex: eax as 8 hex digits.
+puthex:
+	push eax
+	push ecx
+	push edx
+	mov ecx, 8
+.d:
+	rol eax, 4
+	mov edx, eax
+	and edx, 0xf
+	push eax
+	mov al, [hexdigits + edx]
+	call putc
+	pop eax
+	loop .d
+	pop edx
+	pop ecx
+	pop eax
+	ret
+
 ; lde_exit: lde's exit call with status eax.
 lde_exit:
 	mov dx, LDE_PORT_EXIT
@@ -233,6 +253,79 @@ case_nop:
 	out dx, eax
 	dec ecx
 	jnz .n
+	jmp ok
+
+; Output without a newline, then a fatal exit: the vmm must flush it and
+; start its report on a line of its own.
+case_partial_line:
+	mov esi, msg_partial
+	call puts
+	lidt [null_idt]
+	ud2
+
+; The memory map as the guest reads it: "addr size type" per entry (low
+; 32 bits, hex).
+case_memmap:
+	mov ebx, [start_info]
+	mov edi, [ebx + 40]             ; memmap_paddr
+	mov ecx, [ebx + 48]             ; memmap_entries
+.e:
+	mov eax, [edi]
+	call puthex
+	mov al, ' '
+	call putc
+	mov eax, [edi + 8]
+	call puthex
+	mov al, ' '
+	call putc
+	mov eax, [edi + 16]
+	call puthex
+	mov al, 10
+	call putc
+	add edi, 24
+	loop .e
+	jmp ok
+
+; Module 0 (--initrd): page aligned, ending in the last page of RAM (the
+; memory map's last entry); prints its first bytes (at most 64).  Without
+; a module: "no modules".
+case_initrd:
+	mov ebx, [start_info]
+	cmp dword [ebx + 12], 0         ; nr_modules
+	jne .have
+	mov esi, msg_nomod
+	call puts
+	jmp ok
+.have:
+	mov edi, [ebx + 16]             ; modlist_paddr
+	mov esi, [edi]                  ; module paddr
+	test esi, 0xfff
+	jnz fail
+	mov ecx, [edi + 8]              ; size
+	mov eax, [ebx + 40]             ; memmap: last entry's end
+	mov edx, [ebx + 48]
+	dec edx
+	imul edx, 24
+	add eax, edx
+	mov edx, [eax]
+	add edx, [eax + 8]              ; RAM end
+	lea eax, [esi + ecx]
+	cmp eax, edx
+	ja fail                         ; past the end of RAM
+	add eax, 4096
+	cmp eax, edx
+	jbe fail                        ; not in the last page
+	cmp ecx, 64
+	jbe .print
+	mov ecx, 64
+.print:
+	jecxz .done
+.b:
+	mov al, [esi]
+	call putc
+	inc esi
+	loop .b
+.done:
 	jmp ok
 
 ; Exit statuses pass through lde's exit call.
@@ -444,6 +537,9 @@ cases:
 	dd n_flood, case_flood
 	dd n_echo, case_echo
 	dd n_echo_irq, case_echo_irq
+	dd n_partial_line, case_partial_line
+	dd n_memmap, case_memmap
+	dd n_initrd, case_initrd
 	dd 0, 0
 n_port:           db "port", 0
 n_port_out32:     db "port-out32", 0
@@ -472,8 +568,14 @@ n_rep_outsb:      db "rep-outsb", 0
 n_flood:          db "flood", 0
 n_echo:           db "echo", 0
 n_echo_irq:       db "echo-irq", 0
+n_partial_line:   db "partial-line", 0
+n_memmap:         db "memmap", 0
+n_initrd:         db "initrd", 0
 
 msg_unknown:  db "hostile: unknown case", 10, 0
+msg_partial:  db "half a line", 0
+msg_nomod:    db "no modules", 10, 0
+hexdigits:    db "0123456789abcdef"
 msg_survived: db "uart-garbage: survived", 10, 0
 msg_ready:    db "echo-irq: ready", 10, 0
 msg_rep:      db "rep outsb works", 10
