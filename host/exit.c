@@ -68,15 +68,20 @@ static void on_signal(int sig)
 
 void exit_install_signals(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	vcpu_thread = pthread_self();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigfillset(&sa.sa_mask);
 	sa.sa_flags = 0; /* no SA_RESTART: a blocked write returns EINTR */
-	for (unsigned i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+	for (unsigned i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		/* A signal ignored by whoever started us (nohup, a shell's
+		 * background job) stays ignored. */
+		if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
 		sigaction(stop_signals[i], &sa, NULL);
+	}
 	sigaction(SIGALRM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* EPIPE on stdout is handled in console.c */
