@@ -126,8 +126,10 @@ static int set_selftest(const char *val)
 
 static int set_quiet(const char *val)
 {
+	if (val)
+		return -1;
 	kopts.quiet = true;
-	return val ? -1 : 0;
+	return 0;
 }
 
 static int set_hz(const char *val)

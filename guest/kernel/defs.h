@@ -177,6 +177,7 @@ void vm_activate(pte_t *pml4);
 
 /* lapic.c (lapic.h: registers, lapic_eoi) */
 void lapic_init(void);
+void lapic_calibrate_begin(void);
 void lapic_timer_start(uint32_t hz);
 uint32_t lapic_id(void);
 void lapic_self_nmi(void);

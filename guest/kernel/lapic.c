@@ -3,12 +3,13 @@
  * address, uncached) and its timer.
  *
  * The timer runs periodic at kopts.hz on vector T_TIMER.  Its rate is
- * measured against the TSC (tsc.c must know the TSC rate first): a
- * one-shot countdown from 0xffffffff is sampled twice, 2 ms of TSC
- * apart.  Each sample brackets the LAPIC read between two rdtsc and takes
- * their midpoint, so the ~6,000-cycle register read of this machine's
- * KVM costs no accuracy.  TCG has neither x2APIC nor TSC-deadline, so
- * xAPIC periodic mode is what works everywhere.
+ * measured against the TSC: lapic_calibrate_begin() starts a one-shot
+ * countdown from 0xffffffff and samples it; lapic_timer_start() samples
+ * it again at least 2 ms of TSC later, so the boot work done in between
+ * (finding the TSC rate, printing the banner) hides the wait.  Each
+ * sample brackets the LAPIC read between two rdtsc and takes their
+ * midpoint, so a slow emulated register read costs no accuracy.  TCG has neither x2APIC nor
+ * TSC-deadline, so xAPIC periodic mode is what works everywhere.
  */
 #include "defs.h"
 #include "lapic.h"
@@ -55,29 +56,41 @@ uint32_t lapic_id(void)
 	return lapic_read(LAPIC_ID) >> 24;
 }
 
-/* TSC at the moment of a timer-count read, and the count. */
+/* TSC at the moment of a timer-count read, and the count.  A sample
+ * whose rdtsc pair is more than 2^20 cycles apart (the vCPU was
+ * preempted in between) is taken again. */
 static uint32_t sample(uint64_t *tsc)
 {
 	for (;;) {
 		uint64_t a = rdtsc();
 		uint32_t c = lapic_read(LAPIC_TCCR);
 		uint64_t b = rdtsc();
-		if (b - a < tsc_khz / 10) { /* < 100 us: not preempted in between */
+		if (b - a < (1u << 20)) {
 			*tsc = a + (b - a) / 2;
 			return c;
 		}
 	}
 }
 
-void lapic_timer_start(uint32_t hz)
-{
-	uint64_t t0, t1;
+static uint64_t calib_t0;
+static uint32_t calib_c0;
 
+void lapic_calibrate_begin(void)
+{
 	lapic_write(LAPIC_TDCR, TDCR_DIV16);
 	lapic_write(LAPIC_TIMER, LVT_MASKED | T_TIMER);
 	lapic_write(LAPIC_TICR, 0xffffffffu);
-	uint32_t c0 = sample(&t0);
-	tsc_delay_us(CALIBRATE_US);
+	calib_c0 = sample(&calib_t0);
+}
+
+/* Finish the calibration (tsc.c knows the TSC rate by now), then tick. */
+void lapic_timer_start(uint32_t hz)
+{
+	uint64_t t0 = calib_t0, t1;
+	uint32_t c0 = calib_c0;
+
+	while (rdtsc() - t0 < CALIBRATE_US * tsc_khz / 1000)
+		pause();
 	uint32_t c1 = sample(&t1);
 
 	lapic_timer_khz = (uint64_t)(c0 - c1) * tsc_khz / (t1 - t0);

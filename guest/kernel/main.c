@@ -50,8 +50,7 @@ static void banner(void)
 	kprintf("cpu: %s, NX %s, x2APIC %s, TSC-deadline %s%s\n", cpu.vendor, cpu.nx ? "yes" : "no",
 	        cpu.x2apic ? "yes" : "no", cpu.tsc_deadline ? "yes" : "no",
 	        cpu.hypervisor ? ", under a hypervisor" : "");
-	kprintf("tsc: %lu kHz (from %s); LAPIC timer %lu kHz, %u Hz tick\n", tsc_khz, tsc_source,
-	        lapic_timer_khz, kopts.hz);
+	kprintf("tsc: %lu kHz (from %s)\n", tsc_khz, tsc_source);
 	pvh_print_memmap();
 	kprintf("memory: %lu MiB RAM, %lu MiB free (%lu pages), kernel [%p-%p)\n",
 	        boot.ram_bytes >> 20, (kalloc_free_pages() * 4096) >> 20, kalloc_free_pages(),
@@ -106,14 +105,16 @@ noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc)
 	lapic_init();
 	ioapic_init();
 	pic_disable();
+	lapic_calibrate_begin();
 	phase_done("apic");
 	tsc_init();
 	phase_done("tsc");
-	lapic_timer_start(kopts.hz);
-	phase_done("timer");
 
 	if (!kopts.quiet)
 		banner();
+	lapic_timer_start(kopts.hz);
+	if (!kopts.quiet)
+		kprintf("timer: LAPIC timer %lu kHz, %u Hz tick\n", lapic_timer_khz, kopts.hz);
 	if (kopts.selftest)
 		selftest_run(kopts.selftest_name);
 	heartbeat();
