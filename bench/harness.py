@@ -402,15 +402,15 @@ def part_kvm(rep):
                       tol=0.02))
 
 
-def spawn_bench(rep, name, platform, argv, status, timeout=60):
+def spawn_bench(rep, name, platform, argv, status, timeout=30):
     log = os.path.join(BB, "logs", name + ".log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
     if os.path.exists(log):
         os.unlink(log)
     rep.run(Bench("boot", name, platform,
                   lambda q: hostprog("spawn", "-N", name, "-n", "1" if q else "10",
-                                     "-s", str(status), "-t", str(timeout), "-o", log,
-                                     "--") + argv,
+                                     "-s", str(status), "-t", str(timeout // 2 if q else timeout),
+                                     "-o", log, "--") + argv,
                   timeout=timeout * 12, max_runs=7, tol=0.03, budget=90))
 
 
@@ -461,6 +461,11 @@ def missing(needs):
     for need in needs:
         if need.startswith("user:"):  # a user program of lde's (guest/user/NAME.c)
             prog = need[5:]
+            if not os.path.exists(os.path.join(TOP, "guest", "user", "build.mk")):
+                return "lde's user programs are not built into guest.elf yet " \
+                       "(guest/user has no build.mk)"
+            if not os.path.exists(os.path.join(TOP, "guest", "kernel", "exec.c")):
+                return "lde's kernel cannot run a program yet (no guest/kernel/exec.c)"
             if not os.path.exists(os.path.join(TOP, "guest", "user", prog + ".c")):
                 return "lde has no user program '%s' yet (guest/user/%s.c)" % (prog, prog)
             continue
@@ -641,8 +646,8 @@ def part_guest(rep):
                      "a kernel with processes)")
         return
     for plat, needs in plats:
-        reason = missing(needs)
         for prog in progs:
+            reason = missing(needs + ("user:" + prog,))
             if reason:
                 rep.skip("guest", prog, plat, reason)
                 continue
