@@ -795,6 +795,7 @@ def machine_info():
         "kvm": flavour,
         "kvm_params": module_params(flavour) if flavour.startswith("kvm_") else {},
         "dev_kvm": have_kvm(),
+        "loadavg_start": list(os.getloadavg()),
         "python": platform.python_version(),
     }
     if have(QEMU):
@@ -908,6 +909,10 @@ def table(res):
                      m["kvm"], m.get("tsc_khz"), res["git"]["rev"],
                      " (dirty)" if res["git"]["dirty"] else "", res["date"],
                      " QUICK (one short run each: not for comparison)" if res["quick"] else ""))
+    load = max(m.get("loadavg_start", [0])[0], m.get("loadavg_end", [0])[0])
+    if load >= 0.5:
+        lines.append("! load average %.2f during the run: other work shared the machine; "
+                     "figures may be inflated" % load)
     lines.append("median, p99, min: per operation, over runs repeated until the median "
                  "settled (median of run medians, median of run p99s, min of mins).")
     lines.append("cyc = TSC cycles; insn = guest instructions (QEMU TCG -icount shift=0: "
@@ -973,10 +978,12 @@ def svg(res):
     x0, x1 = LBL, W - 90  # room for the value label right of the longest bar
     for title, unit, rows in panels:
         vals = [x for _, _, v, g in rows for x in v + ((g,) if g else ()) if x and x > 0]
-        lo = 10 ** math.floor(math.log10(min(vals))) if vals else 1
-        hi = 10 ** math.ceil(math.log10(max(vals))) if vals else 10
+        base = 8 if unit == "KiB" else 10  # KiB ticks: 8 KiB, 64 KiB, 512 KiB, 4 MiB...
+        lg = lambda v: math.log(v, base)
+        lo = base ** math.floor(lg(min(vals)) + 1e-9) if vals else 1
+        hi = base ** math.ceil(lg(max(vals)) - 1e-9) if vals else base
         if hi <= lo:
-            hi = lo * 10
+            hi = lo * base
         span = math.log10(hi) - math.log10(lo)
         X = lambda v: x0 + (x1 - x0) * (math.log10(max(v, lo)) - math.log10(lo)) / span
         y += PAD - 16
@@ -992,7 +999,7 @@ def svg(res):
                        % (xx, top, xx, bottom))
             out.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#555">%s</text>'
                        % (xx, bottom + 12, esc(fmt_unit_val(d, unit))))
-            d *= 10
+            d *= base
         for i, (label, plat, (med, mn, p99), goal) in enumerate(rows):
             ry = top + i * ROW
             colour = PLAT_COLOURS.get(plat, "#888")
@@ -1089,6 +1096,7 @@ def main():
         for k in ("syscall_path", "int80_path"):
             if k in info and info[k] in names:
                 info[k] = names[info[k]]
+    machine["loadavg_end"] = list(os.getloadavg())
     annotate(rep, machine)
     dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
     res = {
