@@ -47,9 +47,9 @@ static void banner(void)
 {
 	kprintf("lde %s: 64-bit kernel, booted through PVH by %s\n", LDE_KERNEL_VERSION,
 	        on_lde ? "lde's vmm" : "a PVH loader that is not lde's vmm");
-	kprintf("cpu: %s, NX %s, x2APIC %s, TSC-deadline %s%s\n", cpu.vendor, cpu.nx ? "yes" : "no",
-	        cpu.x2apic ? "yes" : "no", cpu.tsc_deadline ? "yes" : "no",
-	        cpu.hypervisor ? ", under a hypervisor" : "");
+	kprintf("cpu: %s, NX %s, 1G pages %s, x2APIC %s, TSC-deadline %s%s\n", cpu.vendor,
+	        cpu.nx ? "yes" : "no", cpu.pdpe1gb ? "yes" : "no", cpu.x2apic ? "yes" : "no",
+	        cpu.tsc_deadline ? "yes" : "no", cpu.hypervisor ? ", under a hypervisor" : "");
 	kprintf("tsc: %lu kHz (from %s)\n", tsc_khz, tsc_source);
 	pvh_print_memmap();
 	kprintf("memory: %lu MiB RAM, %lu MiB free (%lu pages), kernel [%p-%p)\n",

@@ -3,7 +3,7 @@
  *
  * The kernel's own tables replace entry.asm's boot map: the image with
  * text R+X, rodata R+NX, data/bss RW+NX (NX only when the CPU has it); all
- * RAM at PHYSMAP in 2 MiB pages, RW+NX; the LAPIC and IOAPIC pages
+ * RAM at PHYSMAP in 2 MiB (or 1 GiB) pages, RW+NX; the LAPIC and IOAPIC pages
  * uncached.  Kernel mappings are global (survive CR3 switches).  The
  * lower half is empty, so a NULL or user address faults in the kernel.
  *
@@ -199,33 +199,58 @@ static void map_image(uint64_t g)
 	}
 }
 
-/* PHYSMAP [lo, hi) in 2 MiB pages, skipping chunks already mapped and
- * the chunks holding the APIC pages (those get 4 KiB uncached pages). */
+/* PHYSMAP [lo, hi): a GiB with no table yet, wholly inside, becomes one
+ * 1 GiB page when the CPU has them (this machine's KVM offers none);
+ * otherwise 2 MiB pages fill its PD, in a loop kept to a few
+ * instructions an entry: 3 GiB of RAM is 1536 of them, each ~5 us of
+ * boot in this machine's ring-0 interpreter.  Entries are written
+ * without looking: one rewritten by an overlapping range gets the same
+ * value.  The 2 MiB chunks holding the APIC pages are skipped (they get
+ * 4 KiB uncached pages).  bits includes PTE_PS: "page" at both levels. */
 static void physmap_range(uint64_t lo, uint64_t hi, uint64_t bits)
 {
 	const uint64_t mmio_lo = IOAPIC_PA & ~(LPGSIZE - 1);
 	const uint64_t mmio_hi = (LAPIC_PA | (LPGSIZE - 1)) + 1;
+	const uint64_t gib = 1ull << 30;
 
 	for (uint64_t pa = lo; pa < hi;) {
+		uint64_t end = (pa | (gib - 1)) + 1;
+		if (pa >= mmio_lo && pa < mmio_hi) {
+			pa = mmio_hi;
+			continue;
+		}
+		pte_t *pdpte = walk(kpml4, PHYSMAP + pa, 3, true);
+		if (!pdpte)
+			panic("vm: out of memory mapping PHYSMAP");
+		if (*pdpte & PTE_PS) { /* a 1 GiB page covers this GiB */
+			pa = end;
+			continue;
+		}
+		if (!(*pdpte & PTE_P) && cpu.pdpe1gb && !(pa & (gib - 1)) && hi >= end &&
+		    (end <= mmio_lo || pa >= mmio_hi)) {
+			*pdpte = pa | bits;
+			pa = end;
+			continue;
+		}
+		if (end > hi)
+			end = hi;
+		if (pa < mmio_lo && end > mmio_lo)
+			end = mmio_lo;
 		pte_t *e = walk(kpml4, PHYSMAP + pa, 2, true);
 		if (!e)
 			panic("vm: out of memory mapping PHYSMAP");
-		do {
-			if (!(*e & PTE_P) && (pa < mmio_lo || pa >= mmio_hi))
-				*e = pa | bits;
-			e++;
-			pa += LPGSIZE;
-		} while (pa < hi && PTX(2, PHYSMAP + pa) != 0);
+		for (; pa < end; pa += LPGSIZE)
+			*e++ = pa | bits;
 	}
 }
 
-/* PHYSMAP: every 2 MiB chunk touching RAM, and the first one (loaders
- * keep their data in the first MiB); the APIC pages uncached. */
+/* PHYSMAP: every 2 MiB chunk touching RAM, then the first one if RAM did
+ * not cover it (loaders keep their data in the first MiB); the APIC pages
+ * uncached. */
 static void map_physmap(uint64_t g)
 {
 	uint64_t bits = PTE_P | PTE_W | PTE_PS | pte_nx | g;
 
-	physmap_range(0, LPGSIZE, bits);
 	for (uint32_t i = 0; i < boot.nmemmap; i++) {
 		const struct hvm_memmap_table_entry *e = &boot.memmap[i];
 		if (e->type != HVM_MEMMAP_TYPE_RAM || e->size == 0 || e->addr + e->size < e->addr)
@@ -233,6 +258,7 @@ static void map_physmap(uint64_t g)
 		physmap_range(e->addr & ~(LPGSIZE - 1),
 		              (e->addr + e->size + LPGSIZE - 1) & ~(LPGSIZE - 1), bits);
 	}
+	physmap_range(0, LPGSIZE, bits);
 	uint64_t mmio = PTE_W | PTE_PCD | PTE_PWT | pte_nx | g;
 	if (map(kpml4, (uint64_t)P2V(LAPIC_PA), LAPIC_PA, PGSIZE, mmio, 1) ||
 	    map(kpml4, (uint64_t)P2V(IOAPIC_PA), IOAPIC_PA, PGSIZE, mmio, 1))
