@@ -15,7 +15,7 @@ BENCHSKIP lines on stdout (a guest's console).
 
 Environment: BENCH_QUICK=1 (each benchmark once, small), BENCH_ONLY=part,...
 (host kvm exit boot mem guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
-taskset did not), BENCH_BUILD_FAILED="vmm guest.elf" (set by `make bench`:
+taskset did not), BENCH_NO_KVM=1 (behave as without /dev/kvm), BENCH_BUILD_FAILED="vmm guest.elf" (set by `make bench`:
 products whose build failed, never measured).  Other entry points: --render FILE.json (table and SVG
 again from saved results), --selftest (the parser and statistics).
 Standard library only (Debian's python3).
@@ -143,6 +143,10 @@ def kvm_flavour():
 
 
 def have_kvm():
+    """A usable /dev/kvm; BENCH_NO_KVM=1 pretends there is none (to test
+    what a machine without KVM reports)."""
+    if os.environ.get("BENCH_NO_KVM", "") not in ("", "0"):
+        return False
     return os.access("/dev/kvm", os.R_OK | os.W_OK)
 
 

@@ -115,6 +115,14 @@ check(all(("guest", p) in seen for p in ("vmm", "qemu-kvm", "qemu-icount")),
       "guest part: %d program(s); every platform run or not run with a reason" % len(progs))
 PY
 )
+# without KVM: the KVM parts say so, QEMU TCG still runs
+OUT=$(BENCH_QUICK=1 BENCH_NO_KVM=1 BENCH_ONLY=kvm,exit,boot BENCH_OUT=$Q-nokvm \
+	timeout -k 5 300 python3 "$LDE_TOP/bench/harness.py" 2>/dev/null)
+is "$?" 0 "without /dev/kvm the harness still succeeds"
+like "$OUT" "^not run: kvm.raw.* on raw/.*\(no usable /dev/kvm\)" "... and reports the raw KVM floors as not run"
+like "$OUT" "^not run: boot.bare on qemu/.*\(no usable /dev/kvm\)" "... and the KVM boots as not run"
+like "$OUT" "^boot.bare +qemu/tcg " "... while QEMU TCG boots are still measured"
+
 python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$Q/quick.svg"
 ok $? "the SVG chart is well-formed XML"
 like "$(cat "$Q/quick.txt")" "^host.getpid" "the table is saved beside the JSON"
