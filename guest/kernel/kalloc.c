@@ -13,8 +13,11 @@
  * below the bump pointer just moves the pointer back.
  *
  * Pages come back with undefined contents (not zeroed): kalloc_zeroed
- * zeroes.  Invariant: free_pages == bump pages left + stack depth, and
- * total_pages is fixed after init.
+ * zeroes.  Invariants: free_pages == pages left above the bump pointers
+ * + stack depth; total_pages is fixed after init; ranges[cur]'s bump
+ * pointer lives in `bump` (its .lo is stale while it is current), so the
+ * common kalloc and kfree are a few instructions each -- every ring-0
+ * instruction costs ~0.65 us under this machine's KVM.
  */
 #include <lde/pvh.h>
 
@@ -31,7 +34,8 @@ struct range {
 
 static struct range ranges[MAXRANGES];
 static int nranges, cur;
-static uint32_t *pfn_stack; /* PHYSMAP address */
+static uint64_t bump, bump_end; /* ranges[cur]: [bump, bump_end) is free */
+static uint32_t *pfn_stack;     /* PHYSMAP address */
 static uint64_t depth, capacity;
 static uint64_t total_pages, free_pages;
 static uint64_t min_pa, max_pa;
@@ -124,6 +128,30 @@ void kalloc_init(void)
 	}
 	free_pages = total_pages;
 	assert(total_pages <= capacity);
+	cur = 0;
+	bump = ranges[0].lo;
+	bump_end = ranges[0].hi;
+}
+
+/* Make ranges[i] current: save the bump pointer of the old one. */
+static void switch_range(int i)
+{
+	ranges[cur].lo = bump;
+	cur = i;
+	bump = ranges[i].lo;
+	bump_end = ranges[i].hi;
+}
+
+/* The current range is used up: move to the next one with free pages. */
+static bool next_range(void)
+{
+	for (int i = cur + 1; i < nranges; i++) {
+		if (ranges[i].lo < ranges[i].hi) {
+			switch_range(i);
+			return true;
+		}
+	}
+	return false;
 }
 
 uint64_t kalloc(void)
@@ -132,13 +160,11 @@ uint64_t kalloc(void)
 		free_pages--;
 		return (uint64_t)pfn_stack[--depth] << PGSHIFT;
 	}
-	while (cur < nranges && ranges[cur].lo == ranges[cur].hi)
-		cur++;
-	if (cur == nranges)
+	if (bump == bump_end && !next_range())
 		return 0;
 	free_pages--;
-	uint64_t pa = ranges[cur].lo;
-	ranges[cur].lo += PGSIZE;
+	uint64_t pa = bump;
+	bump += PGSIZE;
 	return pa;
 }
 
@@ -151,18 +177,25 @@ uint64_t kalloc_zeroed(void)
 	return pa;
 }
 
-/* pa just below the bump pointer of the last range in use: move it back.
- * Ranges after it must be untouched for the pointer to step back to it. */
+/* pa is just below the bump pointer of the last range in use: move the
+ * pointer back.  When the current range is untouched, the pointer may
+ * step back into the previous touched range (every range between is
+ * untouched, so allocation order is kept). */
 static bool unbump(uint64_t pa)
 {
-	int i = cur < nranges ? cur : nranges - 1;
-
-	while (i > 0 && ranges[i].lo == ranges[i].base)
-		i--;
-	if (ranges[i].lo == ranges[i].base || ranges[i].lo != pa + PGSIZE)
+	if (pa + PGSIZE == bump && pa >= ranges[cur].base) {
+		bump = pa;
+		return true;
+	}
+	if (bump != ranges[cur].base)
 		return false;
-	ranges[i].lo = pa;
-	cur = i;
+	int i = cur;
+	while (i > 0 && (i == cur ? bump : ranges[i].lo) == ranges[i].base)
+		i--;
+	if (i == cur || ranges[i].lo == ranges[i].base || ranges[i].lo != pa + PGSIZE)
+		return false;
+	switch_range(i);
+	bump = pa;
 	return true;
 }
 
@@ -173,9 +206,8 @@ void kfree(uint64_t pa)
 	if (free_pages >= total_pages)
 		panic("kfree: %p freed but every page is already free", (void *)pa);
 	free_pages++;
-	if (unbump(pa))
-		return;
-	pfn_stack[depth++] = (uint32_t)(pa >> PGSHIFT);
+	if (!unbump(pa))
+		pfn_stack[depth++] = (uint32_t)(pa >> PGSHIFT);
 }
 
 uint64_t kalloc_free_pages(void)

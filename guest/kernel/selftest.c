@@ -387,18 +387,21 @@ static enum result t_vm_space(void)
 
 /* ---- page allocator ------------------------------------------------ */
 
-#define BITS_PER_PAGE (PGSIZE * 8)
-#define MAXDIR        512
+#define BITS_PER_PAGE  (PGSIZE * 8)
+#define WORDS_PER_PAGE (PGSIZE / 8)
+#define MAXDIR         512
 
 /* Allocate every page (a bitmap by frame number catches duplicates and
- * holds them), then free them all, highest first.  Page contents are
- * never touched except the bitmap's own pages. */
+ * remembers them), then free them all, highest first, so most go back by
+ * moving the bump pointer down.  Page contents are never touched except
+ * the bitmap's own pages.  The loops are lean: each ring-0 instruction
+ * costs ~0.65 us under this machine's KVM and this runs once per page. */
 static enum result t_kalloc_all(void)
 {
 	static uint64_t *dir[MAXDIR];
 	uint64_t n0 = kalloc_free_pages(), span = boot.ram_top / PGSIZE;
 	uint64_t ndir = (span + BITS_PER_PAGE - 1) / BITS_PER_PAGE, got = 0, dups = 0, bad = 0;
-	uint64_t img_lo = (uint64_t)_boot_start, img_hi = V2P(_end);
+	uint64_t img_lo = (uint64_t)_boot_start, img_len = V2P(_end) - img_lo;
 
 	if (ndir > MAXDIR)
 		return skip("more RAM than the check's bitmap covers");
@@ -410,26 +413,25 @@ static enum result t_kalloc_all(void)
 	}
 	for (uint64_t pa; (pa = kalloc()) != 0; got++) {
 		uint64_t pfn = pa >> PGSHIFT;
-		if ((pa & (PGSIZE - 1)) || pa < 0x100000 || (pa >= img_lo && pa < img_hi) ||
-		    pfn >= span) {
+		/* unaligned, below 1 MiB, inside the kernel or above RAM */
+		if ((pa & (PGSIZE - 1)) || pa < 0x100000 || pa - img_lo < img_len || pfn >= span) {
 			if (bad++ < 4)
 				kprintf("# bad page %p\n", (void *)pa);
 			continue;
 		}
-		uint64_t *w = &dir[pfn / BITS_PER_PAGE][(pfn % BITS_PER_PAGE) / 64];
-		uint64_t bit = 1ull << (pfn % 64);
-		if (*w & bit)
-			dups++;
-		*w |= bit;
+		uint64_t *w = &dir[pfn / BITS_PER_PAGE][(pfn / 64) % WORDS_PER_PAGE];
+		uint64_t bit = 1ull << (pfn % 64), old = *w;
+		dups += (old & bit) != 0;
+		*w = old | bit;
 	}
 	uint64_t left = kalloc_free_pages();
-	for (uint64_t wi = span / 64 + 1; wi-- > 0;) {
-		uint64_t *w = &dir[wi / (BITS_PER_PAGE / 64)][wi % (BITS_PER_PAGE / 64)];
-		if (wi * 64 >= ndir * BITS_PER_PAGE || !*w)
-			continue;
-		for (int b = 63; b >= 0; b--)
-			if (*w & (1ull << b))
-				kfree((wi * 64 + b) << PGSHIFT);
+	for (uint64_t wi = ndir * WORDS_PER_PAGE; wi-- > 0;) {
+		uint64_t bits = dir[wi / WORDS_PER_PAGE][wi % WORDS_PER_PAGE];
+		while (bits) {
+			int b = 63 - __builtin_clzll(bits); /* bsr */
+			bits &= ~(1ull << b);
+			kfree((wi * 64 + b) << PGSHIFT);
+		}
 	}
 	for (uint64_t i = ndir; i-- > 0;)
 		kfree(V2P(dir[i]));
@@ -649,7 +651,11 @@ noreturn void selftest_run(const char *name)
 		if (name && strcmp(name, c->group))
 			continue;
 		skip_reason = NULL;
+		uint64_t t = rdtsc();
 		enum result r = c->fn();
+		t = tsc_to_us(rdtsc() - t);
+		if (t >= 10000)
+			kprintf("# %lu ms\n", t / 1000);
 		failed += r == FAIL;
 		skipped += r == SKIP;
 		kprintf("%s %d - %s: %s%s%s\n", r == FAIL ? "not ok" : "ok", ++n, c->group, c->name,
