@@ -213,6 +213,5 @@ extern char _boot_start[], _boot_end[], _text[], _etext[], _rodata[], _erodata[]
 extern char _data[], _end[], _kernbase_ld[];
 extern char __extable_start[], __extable_end[];
 
-#define LDE_KERNEL_VERSION "0.1"
 
 #endif

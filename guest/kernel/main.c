@@ -9,6 +9,7 @@
  * the PHYSMAP, the timer needs the TSC rate.
  */
 #include <lde/pvh.h>
+#include <lde/version.h>
 
 #include "defs.h"
 #include "memlayout.h"
@@ -45,7 +46,7 @@ static void print_phases(void)
 
 static void banner(void)
 {
-	kprintf("lde %s: 64-bit kernel, booted through PVH by %s\n", LDE_KERNEL_VERSION,
+	kprintf("lde %s: 64-bit kernel, booted through PVH by %s\n", LDE_VERSION,
 	        on_lde ? "lde's vmm" : "a PVH loader that is not lde's vmm");
 	kprintf("cpu: %s, NX %s, 1G pages %s, x2APIC %s, TSC-deadline %s%s\n", cpu.vendor,
 	        cpu.nx ? "yes" : "no", cpu.pdpe1gb ? "yes" : "no", cpu.x2apic ? "yes" : "no",
