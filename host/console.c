@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,7 +78,7 @@ static void put_byte(struct console *c, uint8_t b)
 		die(LDE_VMM_EXIT_OSERR, "stdout: %s; guest output cannot be written",
 		    n < 0 ? strerror(errno) : "short write");
 	}
-	msg_console_midline = b != '\n';
+	atomic_store_explicit(&msg_console_midline, b != '\n', memory_order_relaxed);
 }
 
 void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte)
@@ -169,8 +170,14 @@ void console_start_input(struct vm *vm)
 		if (!c->tty)
 			return; /* a terminal we do not own (background job): leave it */
 	}
-	/* Signals are the vCPU thread's business. */
+	/* Stop signals are the vCPU thread's business; a crash in this
+	 * thread must still reach term.c's handler. */
 	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);

@@ -13,7 +13,7 @@
 #include "term.h"
 #include "vmm.h"
 
-bool msg_console_midline;
+_Atomic bool msg_console_midline;
 bool msg_quiet;
 
 /* Do stdout and stderr reach the same file (a terminal, a 2>&1 pipe)? */
@@ -36,10 +36,8 @@ static void vmsg(const char *fmt, va_list ap)
 
 	if (msg_quiet)
 		return;
-	if (msg_console_midline && same_output()) {
+	if (atomic_exchange(&msg_console_midline, false) && same_output())
 		buf[n++] = '\n';
-		msg_console_midline = false;
-	}
 	memcpy(buf + n, "vmm: ", 5);
 	n += 5;
 	k = vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);

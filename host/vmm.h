@@ -15,6 +15,7 @@
 #ifndef VMM_VMM_H
 #define VMM_VMM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,7 +76,7 @@ __attribute__((format(printf, 1, 2))) void msg(const char *fmt, ...);
 __attribute__((format(printf, 2, 3), noreturn)) void die(int status, const char *fmt, ...);
 /* Restores the terminal and exits with status (or by the stopping signal). */
 __attribute__((noreturn)) void vmm_exit(int status);
-extern bool msg_console_midline; /* the console's last byte was not '\n' */
-extern bool msg_quiet;           /* fuzzers: no messages */
+extern _Atomic bool msg_console_midline; /* the console's last byte was not '\n' */
+extern bool msg_quiet;                   /* fuzzers: no messages */
 
 #endif
