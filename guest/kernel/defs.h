@@ -159,7 +159,6 @@ void kfree(uint64_t pa);
 uint64_t kalloc_zeroed(void);
 uint64_t kalloc_free_pages(void);
 uint64_t kalloc_total_pages(void);
-bool kalloc_managed(uint64_t pa);
 void kalloc_print(void);
 
 /* vm.c */
@@ -199,7 +198,6 @@ extern uint64_t tsc_khz;
 extern const char *tsc_source;
 void tsc_init(void);
 uint64_t tsc_to_us(uint64_t cycles);
-void tsc_delay_us(uint64_t us);
 
 /* selftest.c */
 noreturn void selftest_run(const char *name);
@@ -212,6 +210,5 @@ void phase_done(const char *name);
 extern char _boot_start[], _boot_end[], _text[], _etext[], _rodata[], _erodata[];
 extern char _data[], _end[], _kernbase_ld[];
 extern char __extable_start[], __extable_end[];
-
 
 #endif

@@ -220,18 +220,9 @@ uint64_t kalloc_total_pages(void)
 	return total_pages;
 }
 
-/* Is pa inside a range the allocator manages (free or handed out)? */
-bool kalloc_managed(uint64_t pa)
-{
-	for (int i = 0; i < nranges; i++)
-		if (pa >= ranges[i].base && pa < ranges[i].hi)
-			return true;
-	return false;
-}
-
 void kalloc_print(void)
 {
-	kprintf("kalloc: %d free ranges:", nranges);
+	kprintf("kalloc: free ranges at boot:");
 	for (int i = 0; i < nranges; i++)
 		if (ranges[i].base < ranges[i].hi)
 			kprintf(" [%p-%p)", (void *)ranges[i].base, (void *)ranges[i].hi);

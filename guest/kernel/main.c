@@ -56,6 +56,7 @@ static void banner(void)
 	kprintf("memory: %lu MiB RAM, %lu MiB free (%lu pages), kernel [%p-%p)\n",
 	        boot.ram_bytes >> 20, (kalloc_free_pages() * 4096) >> 20, kalloc_free_pages(),
 	        (void *)_boot_start, (void *)V2P(_end)); /* .boot: VMA = LMA */
+	kalloc_print();
 	cmdline_print();
 	print_phases();
 }

@@ -54,11 +54,3 @@ uint64_t tsc_to_us(uint64_t cycles)
 {
 	return cycles * 1000 / tsc_khz;
 }
-
-void tsc_delay_us(uint64_t us)
-{
-	uint64_t end = rdtsc() + us * tsc_khz / 1000;
-
-	while (rdtsc() < end)
-		pause();
-}
