@@ -6,10 +6,15 @@
  * Pins are masked at reset and no firmware runs before a PVH kernel on
  * lde's vmm, QEMU microvm or Firecracker, so init does not mask them
  * again: each access is an MMIO exit (~0.05 ms in ring 0 on this
- * machine's KVM), 48 of them would cost ~2 ms of boot.
+ * machine's KVM), 48 of them would cost ~2 ms of boot.  Only COM1's pin
+ * is set up, masked, on its vector: the console driver unmasks it when it
+ * takes input by interrupt (issue 4).
  */
+#include <lde/ports.h>
+
 #include "defs.h"
 #include "memlayout.h"
+#include "trap.h"
 #include "x86.h"
 
 #define IOAPIC_VER    0x01
@@ -35,6 +40,7 @@ void ioapic_init(void)
 {
 	ioapic = P2V(IOAPIC_PA);
 	npins = ((ioapic_read(IOAPIC_VER) >> 16) & 0xff) + 1;
+	ioapic_route(LDE_COM1_IRQ, T_IRQ0 + LDE_COM1_IRQ, true);
 }
 
 void ioapic_route(int irq, int vector, bool masked)
