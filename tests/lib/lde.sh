@@ -60,10 +60,30 @@ guest_platforms() {
 	fi
 }
 
+# qemu_kvm_cpu: the -cpu model for QEMU -accel kvm.  `host`, except where
+# KVM advertises IA32_ARCH_CAPABILITIES but refuses to have it set (the
+# kvm_pvm quirk "failed to set MSR 0x10a": QEMU 7.2 then aborts at
+# reset); there, `host,-arch-capabilities`.  Probed once with the foreign
+# test guest, which exits at once through isa-debug-exit; cached in
+# $LDE_QEMU_KVM_CPU for the rest of the script.
+qemu_kvm_cpu() {
+	if [ -z "${LDE_QEMU_KVM_CPU:-}" ]; then
+		LDE_QEMU_KVM_CPU=host
+		_probe=$LDE_TOP/build/tests/guest/foreign.elf
+		if [ -f "$_probe" ] && timeout 20 qemu-system-x86_64 -accel kvm -M microvm \
+			-cpu host -m 16 -nodefaults -display none -no-reboot \
+			-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$_probe" \
+			2>&1 | grep -q 'failed to set MSR 0x10a'; then
+			LDE_QEMU_KVM_CPU=host,-arch-capabilities
+		fi
+		export LDE_QEMU_KVM_CPU
+	fi
+	echo "$LDE_QEMU_KVM_CPU"
+}
+
 # qemu_args ACCEL: the QEMU command line for guest.elf (-append added by run_guest)
 qemu_args() {
-	_cpu=host
-	[ "$1" = tcg ] && _cpu=max
+	if [ "$1" = tcg ]; then _cpu=max; else _cpu=$(qemu_kvm_cpu); fi
 	echo "qemu-system-x86_64 -accel $1 -M microvm -cpu $_cpu -m 128 -nodefaults -nographic" \
 		"-no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04" \
 		"-kernel $GUEST"
