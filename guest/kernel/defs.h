@@ -160,6 +160,7 @@ uint64_t kalloc_zeroed(void);
 uint64_t kalloc_free_pages(void);
 uint64_t kalloc_total_pages(void);
 void kalloc_print(void);
+bool kalloc_overlaps(uint64_t lo, uint64_t hi);
 
 /* vm.c */
 typedef uint64_t pte_t;

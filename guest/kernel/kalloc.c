@@ -220,6 +220,15 @@ uint64_t kalloc_total_pages(void)
 	return total_pages;
 }
 
+/* Does [lo, hi) meet memory the allocator manages (free or handed out)? */
+bool kalloc_overlaps(uint64_t lo, uint64_t hi)
+{
+	for (int i = 0; i < nranges; i++)
+		if (lo < ranges[i].hi && hi > ranges[i].base)
+			return true;
+	return false;
+}
+
 void kalloc_print(void)
 {
 	kprintf("kalloc: free ranges at boot:");

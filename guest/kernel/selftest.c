@@ -444,6 +444,29 @@ static enum result t_kalloc_all(void)
 	return PASS;
 }
 
+/* The allocator's ranges avoid the first MiB, the kernel image, every
+ * non-RAM memory-map entry and everything the loader handed over (start
+ * info, memory map, command line, modules such as the initrd). */
+static enum result t_kalloc_ranges(void)
+{
+	CHECK(!kalloc_overlaps(0, 0x100000), "the first MiB is managed");
+	CHECK(!kalloc_overlaps((uint64_t)_boot_start, V2P(_end)), "the kernel image is managed");
+	for (uint32_t i = 0; i < boot.nmemmap; i++) {
+		const struct hvm_memmap_table_entry *e = &boot.memmap[i];
+		CHECK(e->type == HVM_MEMMAP_TYPE_RAM ||
+		          !kalloc_overlaps(e->addr, e->addr + e->size),
+		      "memory-map entry %u (%s) is managed", i, memmap_type_name(e->type));
+	}
+	for (int i = 0; i < boot.nused; i++)
+		CHECK(!kalloc_overlaps(boot.used[i][0], boot.used[i][1]),
+		      "loader data [%p, %p) is managed", (void *)boot.used[i][0],
+		      (void *)boot.used[i][1]);
+	if (boot.nmods)
+		kprintf("# %u module(s), the first at %p, %lu bytes\n", boot.nmods,
+		        (void *)boot.mods[0].pa, boot.mods[0].size);
+	return PASS;
+}
+
 /* Out-of-order frees go to the stack and come back last-in first-out. */
 static enum result t_kalloc_reuse(void)
 {
@@ -563,6 +586,7 @@ static const struct check {
     {"vm", "executing kernel data faults (NX)", t_nx},
     {"vm", "PHYSMAP maps RAM and the uncached LAPIC", t_physmap},
     {"vm", "new address space: map, use, unmap, free", t_vm_space},
+    {"kalloc", "free memory avoids the kernel, the loader's data and modules", t_kalloc_ranges},
     {"kalloc", "every page handed out once and taken back", t_kalloc_all},
     {"kalloc", "freed pages are handed out again", t_kalloc_reuse},
     {"timer", "TSC rate known", t_tsc},
