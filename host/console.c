@@ -51,14 +51,19 @@ void console_init(struct vm *vm, int out_fd)
 	vm->con = c;
 }
 
-/* Writes one guest byte; a full pipe or terminal makes the vCPU wait. */
-static void put_byte(struct console *c, uint8_t b)
+/* Writes guest bytes; a full pipe or terminal makes the vCPU wait. */
+static void put_bytes(struct console *c, const uint8_t *b, size_t len)
 {
-	for (;;) {
-		ssize_t n = write(c->out_fd, &b, 1);
+	if (len == 0)
+		return;
+	while (len > 0) {
+		ssize_t n = write(c->out_fd, b, len);
 
-		if (n == 1)
-			break;
+		if (n > 0) {
+			b += n;
+			len -= (size_t)n;
+			continue;
+		}
 		if (n < 0 && errno == EINTR) {
 			if (exit_stop_pending())
 				return; /* stopping: don't hang on a stuck reader */
@@ -78,7 +83,15 @@ static void put_byte(struct console *c, uint8_t b)
 		die(LDE_VMM_EXIT_OSERR, "stdout: %s; guest output cannot be written",
 		    n < 0 ? strerror(errno) : "short write");
 	}
-	atomic_store_explicit(&msg_console_midline, b != '\n', memory_order_relaxed);
+	atomic_store_explicit(&msg_console_midline, b[-1] != '\n', memory_order_relaxed);
+}
+
+void console_write(struct vm *vm, const uint8_t *buf, size_t len)
+{
+	struct console *c = vm->con;
+
+	if (!c->out_dead)
+		put_bytes(c, buf, len);
 }
 
 void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte)
@@ -98,8 +111,10 @@ void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte)
 	if (c->uart.rx_len < before)
 		pthread_cond_signal(&c->room);
 	pthread_mutex_unlock(&c->lock);
-	if (tx >= 0 && !c->out_dead)
-		put_byte(c, (uint8_t)tx);
+	if (tx >= 0 && !c->out_dead) {
+		uint8_t b = (uint8_t)tx;
+		put_bytes(c, &b, 1);
+	}
 }
 
 /* One byte from the host side into the receiver. */

@@ -83,6 +83,34 @@ static int trace_setup_out(struct vm *vm, uint32_t v)
 	return VM_CONTINUE;
 }
 
+/* The console fast path: [v, v + 8 + len) must lie in guest RAM. */
+static int console_in(struct vm *vm, uint32_t *v)
+{
+	(void)vm;
+	*v = 1;
+	return VM_CONTINUE;
+}
+
+static int console_out(struct vm *vm, uint32_t v)
+{
+	const uint64_t hdr = sizeof(struct lde_console_buf);
+	struct lde_console_buf b;
+
+	if (v < LAYOUT_RAM_START || v > vm->ram_size || vm->ram_size - v < hdr) {
+		msg("port 0x%x (lde console): buffer header at 0x%x not in guest RAM",
+		    LDE_PORT_CONSOLE, v);
+		return LDE_VMM_EXIT_BADCALL;
+	}
+	memcpy(&b, vm->ram + v, hdr);
+	if (b.len > LDE_CONSOLE_MAX || vm->ram_size - v - hdr < b.len) {
+		msg("port 0x%x (lde console): %u bytes at 0x%x: longer than %u or past guest RAM",
+		    LDE_PORT_CONSOLE, b.len, v, LDE_CONSOLE_MAX);
+		return LDE_VMM_EXIT_BADCALL;
+	}
+	console_write(vm, vm->ram + v + hdr, b.len);
+	return VM_CONTINUE;
+}
+
 static const struct lde_call lde_calls[LDE_PORT_COUNT] = {
     [LDE_PORT_ID - LDE_PORT_BASE] = {"lde id", id_in, NULL},
     [LDE_PORT_EXIT - LDE_PORT_BASE] = {"lde exit", NULL, exit_out},
@@ -90,6 +118,7 @@ static const struct lde_call lde_calls[LDE_PORT_COUNT] = {
     [LDE_PORT_NOP - LDE_PORT_BASE] = {"lde nop", nop_in, nop_out},
     [LDE_PORT_TRACE_SETUP - LDE_PORT_BASE] = {"lde trace setup", trace_setup_in, trace_setup_out},
     [LDE_PORT_TRACE_DRAIN - LDE_PORT_BASE] = {"lde trace drain", NULL, nop_out},
+    [LDE_PORT_CONSOLE - LDE_PORT_BASE] = {"lde console", console_in, console_out},
 };
 
 static const char *dir_name(bool out)

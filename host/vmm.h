@@ -66,6 +66,7 @@ int port_io(struct vm *vm, uint16_t port, bool out, unsigned size, uint32_t coun
 void console_init(struct vm *vm, int out_fd);
 void console_start_input(struct vm *vm);
 void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte);
+void console_write(struct vm *vm, const uint8_t *buf, size_t len); /* guest bytes to stdout */
 
 /* dump.c */
 void dump_vcpu(const struct vm *vm);

@@ -4,7 +4,8 @@
  * isa-debug-exit port.
  *
  * Every call is a 32-bit `in` or `out` on one port of the range; any
- * other access size is refused by the vmm (LDE_VMM_EXIT_BADCALL).
+ * other access size is refused by the vmm (LDE_VMM_EXIT_BADCALL).  A
+ * string access (rep ins/outs) counts as that many calls in a row.
  * Addresses handed over are guest-physical and below 4 GiB (guest RAM
  * never crosses the MMIO hole).  The vmm checks every value it is given
  * with overflow-safe arithmetic; a bad value ends the VM with a one-line
@@ -15,6 +16,8 @@
  */
 #ifndef LDE_PORTS_H
 #define LDE_PORTS_H
+
+#include <stdint.h>
 
 #define LDE_PORT_BASE  0x1de0u /* "lde" */
 #define LDE_PORT_COUNT 16u
@@ -34,6 +37,22 @@
 #define LDE_PORT_TRACE_SETUP (LDE_PORT_BASE + 4)
 /* out32 (value ignored): drain the announced trace ring now. */
 #define LDE_PORT_TRACE_DRAIN (LDE_PORT_BASE + 5)
+
+/* out32: guest-physical address of a struct lde_console_buf; its `len`
+ * bytes go to the console (stdout) in one exit, after everything the UART
+ * sent before.  Console *output* through the 16550 costs one VM exit per
+ * byte (~19 us here: KVM splits even `rep outsb` into single bytes); this
+ * call is lde's guest's fast path on lde's vmm.  The UART stays the
+ * console device: input, QEMU, and foreign guests use it. */
+#define LDE_PORT_CONSOLE (LDE_PORT_BASE + 6)
+
+#define LDE_CONSOLE_MAX 4096u /* largest len in one call */
+
+struct lde_console_buf {
+	uint32_t len;    /* 0..LDE_CONSOLE_MAX */
+	uint32_t pad;
+	uint8_t data[];  /* the buffer lies wholly in guest RAM */
+};
 
 #define LDE_MAGIC 0x3145444cu /* "LDE1", little endian */
 

@@ -3,6 +3,7 @@
  * ports, the UART through its ports, and everything nothing serves.
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -73,7 +74,9 @@ static const struct port_case cases[] = {
      LDE_VMM_EXIT_BADCALL},
     {"lde trace drain: out32", LDE_PORT_TRACE_DRAIN, true, 4, 1, {0}, C},
     {"lde trace drain: in32 refused", LDE_PORT_TRACE_DRAIN, false, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
-    {"lde unassigned 0x1de6 in32", LDE_PORT_BASE + 6, false, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
+    {"lde console: in32 reads 1", LDE_PORT_CONSOLE, false, 4, 1, {1}, C},
+    {"lde console: out8 refused", LDE_PORT_CONSOLE, true, 1, 1, {0}, LDE_VMM_EXIT_BADCALL},
+    {"lde unassigned 0x1de7 in32", LDE_PORT_BASE + 7, false, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
     {"lde unassigned 0x1def out32", LDE_PORT_BASE + 15, true, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
     {"below lde's range: 0x1ddf", LDE_PORT_BASE - 1, false, 4, 1, {0}, LDE_VMM_EXIT_BADPORT},
     {"above lde's range: 0x1df0", LDE_PORT_BASE + 16, true, 4, 1, {0}, LDE_VMM_EXIT_BADPORT},
@@ -161,8 +164,58 @@ static void uart_output(void **state)
 	assert_memory_equal(buf, "abc", 3);
 }
 
+/* The console fast path: a buffer in guest RAM, and every way it can lie
+ * outside it. */
+static const struct console_case {
+	const char *name;
+	uint32_t at;  /* guest-physical address handed over */
+	uint32_t len; /* the header's len */
+	int status;
+} console_cases[] = {
+    {"lde console: 5 bytes reach the output", 0x200000, 5, C},
+    {"lde console: 0 bytes", 0x200000, 0, C},
+    {"lde console: LDE_CONSOLE_MAX bytes", 0x200000, LDE_CONSOLE_MAX, C},
+    {"lde console: one more than the max refused", 0x200000, LDE_CONSOLE_MAX + 1, LDE_VMM_EXIT_BADCALL},
+    {"lde console: header below RAM refused", 0x1000, 1, LDE_VMM_EXIT_BADCALL},
+    {"lde console: header past RAM refused", 16u << 20, 1, LDE_VMM_EXIT_BADCALL},
+    {"lde console: header straddles RAM's end", (16u << 20) - 4, 1, LDE_VMM_EXIT_BADCALL},
+    {"lde console: data runs past RAM's end", (16u << 20) - 16, 9, LDE_VMM_EXIT_BADCALL},
+    {"lde console: data ends at RAM's end", (16u << 20) - 16, 8, C},
+    {"lde console: huge len", 0x200000, 0xffffffffu, LDE_VMM_EXIT_BADCALL},
+};
+
+static void console_call(void **state)
+{
+	const struct console_case *k = *state;
+	static uint8_t *ram;
+	char buf[LDE_CONSOLE_MAX + 1];
+	ssize_t n, got = 0;
+	uint8_t data[4];
+
+	setup_vm();
+	if (!ram)
+		ram = calloc(1, 16u << 20);
+	assert_non_null(ram);
+	vm.ram = ram;
+	while (read(out_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	if (k->at + 8ull <= (16u << 20)) {
+		memcpy(ram + k->at, &k->len, 4);
+		for (uint32_t i = 0; i < k->len && k->at + 8ull + i < (16u << 20); i++)
+			ram[k->at + 8 + i] = (uint8_t)('a' + i % 26);
+	}
+	memcpy(data, &k->at, 4);
+	assert_int_equal(port_io(&vm, LDE_PORT_CONSOLE, true, 4, 1, data), k->status);
+	while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0)
+		got += n;
+	assert_int_equal(got, k->status == C ? (ssize_t)k->len : 0);
+	vm.ram = NULL;
+}
+
 void port_tests(struct unit_list *l)
 {
+	for (size_t i = 0; i < sizeof(console_cases) / sizeof(console_cases[0]); i++)
+		unit_add(l, "port", console_cases[i].name, console_call, (void *)&console_cases[i]);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		unit_add(l, "port", cases[i].name, run, &cases[i]);
 	unit_add(l, "port", "COM1 THR writes reach the console output", uart_output, NULL);
