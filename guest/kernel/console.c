@@ -2,15 +2,57 @@
  * console.c: kernel output (\n becomes \r\n for terminals in raw mode)
  * and panic, which reports and powers the VM off with LDE_STATUS_PANIC.
  */
+#include <lde/ports.h>
 #include <lde/status.h>
 
 #include "defs.h"
+#include "memlayout.h"
 #include "x86.h"
 
 volatile int panicking;
 
+/*
+ * On lde's vmm, output goes out a buffer at a time through LDE_PORT_CONSOLE
+ * (one VM exit per call instead of one per UART byte).  The buffer is
+ * filled and handed over with interrupts off, so an interrupt handler's
+ * kprintf cannot interleave with it.
+ */
+static struct {
+	struct lde_console_buf hdr;
+	char data[LDE_CONSOLE_MAX];
+} conbuf;
+
+static void conbuf_flush(void)
+{
+	if (conbuf.hdr.len == 0)
+		return;
+	outl(LDE_PORT_CONSOLE, (uint32_t)V2P(&conbuf));
+	conbuf.hdr.len = 0;
+}
+
+static void lde_console_write(const char *s, size_t n)
+{
+	uint64_t flags = read_rflags();
+
+	cli();
+	for (size_t i = 0; i < n; i++) {
+		if (conbuf.hdr.len + 2 > LDE_CONSOLE_MAX)
+			conbuf_flush();
+		if (s[i] == '\n')
+			conbuf.data[conbuf.hdr.len++] = '\r';
+		conbuf.data[conbuf.hdr.len++] = s[i];
+	}
+	conbuf_flush();
+	if (flags & RFLAGS_IF)
+		sti();
+}
+
 void console_write(const char *s, size_t n)
 {
+	if (on_lde) {
+		lde_console_write(s, n);
+		return;
+	}
 	while (n > 0) {
 		size_t run = 0;
 		while (run < n && s[run] != '\n')
