@@ -215,6 +215,7 @@ int lde_vformat(lde_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 			break;
 		case '\0':
 			emit(&o, pct, (size_t)(p - pct)); /* a lone % at the end */
+			fmt = p;
 			continue;
 		default:
 			emit(&o, pct, (size_t)(p + 1 - pct));
