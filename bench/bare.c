@@ -80,35 +80,38 @@ static void report(const char *name, uint64_t *v, size_t n, uint64_t iters, uint
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
+/* clang-format off: the asm templates read as the instruction sequences they are */
 /* BLOCK null hypercalls between two TSC reads. */
 static uint64_t time_nop(void)
 {
 	uint32_t lo0, hi0, lo1, hi1;
-	__asm__ volatile("lfence; rdtsc; mov %%eax, %0; mov %%edx, %1\n\t"
-	                 "mov $" STR(LDE_PORT_NOP) ", %%edx\n\t"
-	                 ".rept " STR(BLOCK) "\n\toutl %%eax, %%dx\n\t.endr\n\t"
-	                 "lfence; rdtsc"
-	                 : "=&r"(lo0), "=&r"(hi0), "=a"(lo1), "=d"(hi1)
-	                 :
-	                 : "memory");
+	__asm__ volatile(
+	    "lfence; rdtsc; mov %%eax, %0; mov %%edx, %1\n\t"
+	    "mov $" STR(LDE_PORT_NOP) ", %%edx\n\t"
+	                              ".rept " STR(BLOCK) "\n\toutl %%eax, %%dx\n\t.endr\n\t"
+	                                                  "lfence; rdtsc"
+	    : "=&r"(lo0), "=&r"(hi0), "=a"(lo1), "=d"(hi1)
+	    :
+	    : "memory");
 	return ((uint64_t)hi1 << 32 | lo1) - ((uint64_t)hi0 << 32 | lo0);
 }
 
 /* BLOCK x (xor eax,eax; OP) between two TSC reads. */
-#define TIME_BLOCK(fn, op)                                                                        \
-	static uint64_t fn(void)                                                                  \
-	{                                                                                         \
-		uint32_t lo0, hi0, lo1, hi1;                                                      \
-		__asm__ volatile("lfence; rdtsc; mov %%eax, %0; mov %%edx, %1\n\t"                \
-		                 ".rept " STR(BLOCK) "\n\txor %%eax, %%eax\n\t" op "\n\t.endr\n\t"  \
-		                 "lfence; rdtsc"                                                  \
-		                 : "=&r"(lo0), "=&r"(hi0), "=a"(lo1), "=d"(hi1)                   \
-		                 :                                                                \
-		                 : "rbx", "rcx", "memory");                                       \
-		return ((uint64_t)hi1 << 32 | lo1) - ((uint64_t)hi0 << 32 | lo0);                 \
+#define TIME_BLOCK(fn, op)                                                                         \
+	static uint64_t fn(void)                                                                   \
+	{                                                                                          \
+		uint32_t lo0, hi0, lo1, hi1;                                                       \
+		__asm__ volatile("lfence; rdtsc; mov %%eax, %0; mov %%edx, %1\n\t"                 \
+		                 ".rept " STR(BLOCK) "\n\txor %%eax, %%eax\n\t" op "\n\t.endr\n\t" \
+		                                     "lfence; rdtsc"                               \
+		                 : "=&r"(lo0), "=&r"(hi0), "=a"(lo1), "=d"(hi1)                    \
+		                 :                                                                 \
+		                 : "rbx", "rcx", "memory");                                        \
+		return ((uint64_t)hi1 << 32 | lo1) - ((uint64_t)hi0 << 32 | lo0);                  \
 	}
 TIME_BLOCK(time_cpuid, "cpuid")
 TIME_BLOCK(time_xornop, "nop")
+/* clang-format on */
 
 static void bench_nop(size_t n)
 {

@@ -281,7 +281,8 @@ static int cmd_spawn(const char *name, size_t n, int want, unsigned secs, const 
 		pid_t pid = fork();
 		if (pid == 0) {
 			int in = open("/dev/null", O_RDONLY);
-			int out = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+			int out =
+			    open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
 			if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
 			    dup2(out, 2) < 0)
 				_exit(126);
@@ -306,8 +307,9 @@ static int cmd_spawn(const char *name, size_t n, int want, unsigned secs, const 
 		int got = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		if (got != want) {
 			fprintf(stderr, "%s: spawn %s: %s %s %d, expected %d%s%s\n", prog, name,
-			        argv[0], got == 128 + SIGKILL ? "killed after the timeout, status"
-			                                      : "exited with status",
+			        argv[0],
+			        got == 128 + SIGKILL ? "killed after the timeout, status"
+			                             : "exited with status",
 			        got, want, log ? "; output in " : "", log ? log : "");
 			return 1;
 		}
@@ -328,17 +330,36 @@ static int cmd_selftest(void)
 		uint64_t iters, ovh;
 		const char *want;
 	} cases[] = {
+	    /* clang-format off: one case per line */
 	    {{5}, 1, 1, 0, "BENCH t unit=tsc n=1 iters=1 min=5 med=5 p99=5 max=5 ovh=0\n"},
-	    {{9, 1, 5, 3, 7}, 5, 1, 0, "BENCH t unit=tsc n=5 iters=1 min=1 med=5 p99=9 max=9 ovh=0\n"},
+	    {{9, 1, 5, 3, 7},
+	     5,
+	     1,
+	     0,
+	     "BENCH t unit=tsc n=5 iters=1 min=1 med=5 p99=9 max=9 ovh=0\n"},
 	    {{4, 1, 3, 2}, 4, 1, 0, "BENCH t unit=tsc n=4 iters=1 min=1 med=2 p99=4 max=4 ovh=0\n"},
-	    {{300, 100, 200}, 3, 100, 50,
+	    {{300, 100, 200},
+	     3,
+	     100,
+	     50,
 	     "BENCH t unit=tsc n=3 iters=100 min=0.5 med=1.5 p99=2.5 max=2.5 ovh=0.5\n"},
-	    {{10, 20}, 2, 3, 0,
+	    {{10, 20},
+	     2,
+	     3,
+	     0,
 	     "BENCH t unit=tsc n=2 iters=3 min=3.33 med=3.33 p99=6.67 max=6.67 ovh=0\n"},
-	    {{199, 5}, 2, 2, 10, "BENCH t unit=tsc n=2 iters=2 min=0 med=0 p99=94.5 max=94.5 ovh=5\n"},
+	    {{199, 5},
+	     2,
+	     2,
+	     10,
+	     "BENCH t unit=tsc n=2 iters=2 min=0 med=0 p99=94.5 max=94.5 ovh=5\n"},
 	    {{1999}, 1, 1000, 0, "BENCH t unit=tsc n=1 iters=1000 min=2 med=2 p99=2 max=2 ovh=0\n"},
-	    {{8, 7, 6, 5, 4, 3, 2, 1}, 8, 1, 0,
+	    {{8, 7, 6, 5, 4, 3, 2, 1},
+	     8,
+	     1,
+	     0,
 	     "BENCH t unit=tsc n=8 iters=1 min=1 med=4 p99=8 max=8 ovh=0\n"},
+	    /* clang-format on */
 	};
 	int bad = 0, i = 0;
 	for (; i < (int)(sizeof cases / sizeof cases[0]); i++) {
@@ -395,9 +416,10 @@ static const char *default_tiny(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s tsc|getpid|pipe|fork|exec|selftest [-n samples] [-k iters] "
-	                "[-x prog]\n       %s spawn -N name [-n runs] [-s status] [-t secs] "
-	                "[-o log] -- cmd...\n",
+	fprintf(stderr,
+	        "usage: %s tsc|getpid|pipe|fork|exec|selftest [-n samples] [-k iters] "
+	        "[-x prog]\n       %s spawn -N name [-n runs] [-s status] [-t secs] "
+	        "[-o log] -- cmd...\n",
 	        prog, prog);
 	exit(64);
 }
@@ -426,14 +448,29 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((opt = getopt(argc, argv, "+n:k:x:N:s:t:o:")) != -1) {
 		switch (opt) {
-		case 'n': n = number(optarg); break;
-		case 'k': k = number(optarg); break;
-		case 'x': tiny = optarg; break;
-		case 'N': name = optarg; break;
-		case 's': want = (int)strtol(optarg, NULL, 10); break;
-		case 't': secs = (unsigned)number(optarg); break;
-		case 'o': log = optarg; break;
-		default: usage();
+		case 'n':
+			n = number(optarg);
+			break;
+		case 'k':
+			k = number(optarg);
+			break;
+		case 'x':
+			tiny = optarg;
+			break;
+		case 'N':
+			name = optarg;
+			break;
+		case 's':
+			want = (int)strtol(optarg, NULL, 10);
+			break;
+		case 't':
+			secs = (unsigned)number(optarg);
+			break;
+		case 'o':
+			log = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -27,10 +27,10 @@ static inline uint64_t lb_rdtsc(void)
 }
 
 struct lb_stats {
-	uint64_t n;     /* samples */
-	uint64_t iters; /* operations per sample */
+	uint64_t n;                  /* samples */
+	uint64_t iters;              /* operations per sample */
 	uint64_t min, med, p99, max; /* per sample, overhead removed */
-	uint64_t ovh;   /* per-sample overhead already subtracted */
+	uint64_t ovh;                /* per-sample overhead already subtracted */
 };
 
 /* Sift-down heapsort: O(n log n) without recursion or a libc qsort. */

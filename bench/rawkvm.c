@@ -103,17 +103,33 @@ static void long_mode(struct vm *vm, int ring)
 	struct kvm_sregs s;
 	xioctl(vm->vcpu, KVM_GET_SREGS, &s, "KVM_GET_SREGS");
 	struct kvm_segment code = {
-	    .base = 0, .limit = 0xffffffff, .selector = ring ? 0x23 : 0x08, .type = 11,
-	    .present = 1, .dpl = (uint8_t)ring, .db = 0, .s = 1, .l = 1, .g = 1,
+	    .base = 0,
+	    .limit = 0xffffffff,
+	    .selector = ring ? 0x23 : 0x08,
+	    .type = 11,
+	    .present = 1,
+	    .dpl = (uint8_t)ring,
+	    .db = 0,
+	    .s = 1,
+	    .l = 1,
+	    .g = 1,
 	};
 	struct kvm_segment data = {
-	    .base = 0, .limit = 0xffffffff, .selector = ring ? 0x1b : 0x10, .type = 3,
-	    .present = 1, .dpl = (uint8_t)ring, .db = 1, .s = 1, .l = 0, .g = 1,
+	    .base = 0,
+	    .limit = 0xffffffff,
+	    .selector = ring ? 0x1b : 0x10,
+	    .type = 3,
+	    .present = 1,
+	    .dpl = (uint8_t)ring,
+	    .db = 1,
+	    .s = 1,
+	    .l = 0,
+	    .g = 1,
 	};
 	s.cs = code;
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
-	s.tr = (struct kvm_segment){.base = 0, .limit = 0x67, .selector = 0x28, .type = 11,
-	                            .present = 1, .s = 0};
+	s.tr = (struct kvm_segment){
+	    .base = 0, .limit = 0x67, .selector = 0x28, .type = 11, .present = 1, .s = 0};
 	s.cr3 = RAWKVM_PML4;
 	s.cr4 = 1u << 5;                           /* PAE */
 	s.cr0 = 0x80000000u | 0x10000u | 0x20 | 1; /* PG, WP, NE, PE */
@@ -139,7 +155,9 @@ static void vm_create(struct vm *vm)
 	if (vm->mem == MAP_FAILED)
 		die("mmap guest RAM");
 	struct kvm_userspace_memory_region r = {
-	    .slot = 0, .guest_phys_addr = 0, .memory_size = RAWKVM_MEM,
+	    .slot = 0,
+	    .guest_phys_addr = 0,
+	    .memory_size = RAWKVM_MEM,
 	    .userspace_addr = (uint64_t)(uintptr_t)vm->mem,
 	};
 	xioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r, "KVM_SET_USER_MEMORY_REGION");
@@ -157,8 +175,8 @@ static void vm_create(struct vm *vm)
 
 /* Loads code at RAWKVM_CODE and points the vCPU at it with the given
  * registers; ring 3 gets IOPL 3 so `out` needs no kernel. */
-static void vm_start(struct vm *vm, const uint8_t *code, const uint8_t *end, int ring,
-                     uint64_t rdi, uint64_t r10)
+static void vm_start(struct vm *vm, const uint8_t *code, const uint8_t *end, int ring, uint64_t rdi,
+                     uint64_t r10)
 {
 	memcpy(vm->mem + RAWKVM_CODE, code, (size_t)(end - code));
 	map_memory(vm, ring != 0);
