@@ -40,6 +40,8 @@ TEST_DEPS :=
 -include guest/user/build.mk
 -include tests/unit/build.mk
 -include tests/guest/build.mk
+-include tests/fuzz/build.mk
+-include tests/vm/build.mk
 -include bench/build.mk
 
 .PHONY: all run test bench fuzz deps deps-test clean format
