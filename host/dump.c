@@ -112,19 +112,15 @@ static void put(const char *line)
 		fputs(buf, stderr);
 }
 
-void dump_vcpu(const struct vm *vm)
+void dump_state(const uint8_t *ram, uint64_t ram_size, const struct kvm_regs *rp,
+                const struct kvm_sregs *sp)
 {
-	struct kvm_regs r;
-	struct kvm_sregs s;
+	const struct kvm_regs r = *rp;
+	const struct kvm_sregs s = *sp;
 	char line[256], a[120], b[120];
 	uint64_t lin, pa;
 	int n;
 
-	if (vm->vcpu_fd < 0 || ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
-		put("(registers unavailable)");
-		return;
-	}
 	snprintf(line, sizeof(line), "rip %016llx rsp %016llx rflags %08llx",
 	         (unsigned long long)r.rip, (unsigned long long)r.rsp,
 	         (unsigned long long)r.rflags);
@@ -148,13 +144,26 @@ void dump_vcpu(const struct vm *vm)
 	lin = dump_rip_linear(&r, &s);
 	n = snprintf(line, sizeof(line), "code at rip:");
 	for (int i = 0; i < 16; i++) {
-		if (dump_translate(vm->ram, vm->ram_size, &s, lin + (uint64_t)i, &pa) < 0 ||
-		    pa >= vm->ram_size)
+		if (dump_translate(ram, ram_size, &s, lin + (uint64_t)i, &pa) < 0 ||
+		    pa >= ram_size)
 			break;
-		n += snprintf(line + n, sizeof(line) - (size_t)n, " %02x", vm->ram[pa]);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %02x", ram[pa]);
 	}
 	if (n == (int)strlen("code at rip:"))
 		snprintf(line + n, sizeof(line) - (size_t)n, " not readable (linear %llx)",
 		         (unsigned long long)lin);
 	put(line);
+}
+
+void dump_vcpu(const struct vm *vm)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (vm->vcpu_fd < 0 || ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		put("(registers unavailable)");
+		return;
+	}
+	dump_state(vm->ram, vm->ram_size, &r, &s);
 }

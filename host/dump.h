@@ -17,6 +17,13 @@
 int dump_translate(const uint8_t *ram, uint64_t ram_size, const struct kvm_sregs *s, uint64_t va,
                    uint64_t *pa);
 
+/* The register dump's lines (on stderr, unless msg_quiet) for this vCPU
+ * state over guest RAM: registers, CR0-4, EFER, CS, SS and the 16 bytes
+ * at RIP as far as they translate into RAM.  Pure but for the output:
+ * dump_vcpu() reads the state from KVM and calls it. */
+void dump_state(const uint8_t *ram, uint64_t ram_size, const struct kvm_regs *r,
+                const struct kvm_sregs *s);
+
 /* The linear address of RIP: CS base + RIP outside long mode (32 bits). */
 uint64_t dump_rip_linear(const struct kvm_regs *r, const struct kvm_sregs *s);
 
