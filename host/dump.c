@@ -144,8 +144,7 @@ void dump_state(const uint8_t *ram, uint64_t ram_size, const struct kvm_regs *rp
 	lin = dump_rip_linear(&r, &s);
 	n = snprintf(line, sizeof(line), "code at rip:");
 	for (int i = 0; i < 16; i++) {
-		if (dump_translate(ram, ram_size, &s, lin + (uint64_t)i, &pa) < 0 ||
-		    pa >= ram_size)
+		if (dump_translate(ram, ram_size, &s, lin + (uint64_t)i, &pa) < 0 || pa >= ram_size)
 			break;
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " %02x", ram[pa]);
 	}
