@@ -92,12 +92,13 @@ static int parse_timeout(const char *s, double *secs)
 	return 0;
 }
 
-/* Does the word need quoting?  Blank, quote, backslash, or empty. */
+/* Does the word need quoting?  A blank (what the kernel splits at: space,
+ * tab, CR, LF), a quote, a backslash, or empty. */
 static int needs_quotes(const char *w)
 {
 	if (*w == '\0')
 		return 1;
-	return strpbrk(w, " \t\"'\\") != NULL;
+	return strpbrk(w, " \t\r\n\"'\\") != NULL;
 }
 
 int opts_join_cmdline(char *const *words, int n, char *buf, size_t size)

@@ -183,6 +183,9 @@ static void join_quoting(void **state)
 	    {{"'"}, "\"'\""},
 	    {{"key=value", "x"}, "key=value x"},
 	    {{"a\tb"}, "\"a\tb\""},
+	    /* The kernel splits at CR and LF too (found by tests/fuzz, "pvh"). */
+	    {{"a\nb"}, "\"a\nb\""},
+	    {{"a\rb", "\n"}, "\"a\rb\" \"\n\""},
 	};
 	char buf[64];
 
