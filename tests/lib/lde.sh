@@ -132,14 +132,15 @@ run_guest() {
 }
 
 # quote_cmdline WORD...: the words as one command line, the way the vmm
-# builds it: words with blanks, quotes or backslashes in double quotes,
-# with \" and \\ escaped.
+# builds it: words with blanks (space, tab, CR, LF: the kernel splits at
+# each), quotes or backslashes in double quotes, with \" and \\ escaped.
 quote_cmdline() {
 	_line=
 	for _w in "$@"; do
 		case $_w in
-		*[\ \	\"\\\']* | "")
-			_w=$(printf '%s' "$_w" | sed 's/[\\"]/\\&/g')
+		*[\ \	\"\\\']* | *$'\r'* | *$'\n'* | "")
+			_w=$(printf '%s' "$_w" | sed 's/[\\"]/\\&/g'; printf x) # x: keep a final LF
+			_w=${_w%x}
 			_w="\"$_w\""
 			;;
 		esac
