@@ -239,8 +239,10 @@ int port_io(struct vm *vm, uint16_t port, bool out, unsigned size, uint32_t coun
 		return lde_call(vm, port, out, size, count, data);
 	if (size != 1 && size != 2 && size != 4)
 		return bad_port(vm, port, out, size, count);
-	if (out && port >= LDE_PORT_DEBUG_EXIT && port < LDE_PORT_DEBUG_EXIT + 4) {
-		/* isa-debug-exit: V -> status (V << 1) | 1, low 8 bits. */
+	if (out && count > 0 && port >= LDE_PORT_DEBUG_EXIT && port < LDE_PORT_DEBUG_EXIT + 4) {
+		/* isa-debug-exit: V -> status (V << 1) | 1, low 8 bits.  No
+		 * element (count 0, which KVM never hands over): no data to
+		 * read, nothing written. */
 		uint32_t v = 0;
 
 		memcpy(&v, data, size);

@@ -86,6 +86,8 @@ static const struct port_case cases[] = {
     {"debug exit: out32 0x80 -> low 8 bits of 0x101", 0xf4, true, 4, 1, {0x80}, 1},
     {"debug exit: out16 at 0xf5", 0xf5, true, 2, 1, {0x10}, 33},
     {"debug exit: in8 reads all-ones", 0xf4, false, 1, 1, {0xff}, C},
+    /* Found by tests/fuzz ("port"): the value was read from no data. */
+    {"debug exit: out8 of no elements (count 0) writes nothing", 0xf4, true, 1, 0, {0}, C},
     {"probed: CMOS data in8", 0x71, false, 1, 1, {0xff}, C},
     {"probed: PCI config data in32", 0xcfc, false, 4, 1, {0xffffffff}, C},
     {"probed: PCI config address out32", 0xcf8, true, 4, 1, {0x80000000}, C},
