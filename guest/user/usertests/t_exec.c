@@ -112,6 +112,10 @@ int ut_child_mode(int argc, char **argv)
 		return child_entry(argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "fpu") == 0)
 		return child_fpu();
+	if (argc == 2 && strcmp(argv[0], "exit") == 0) /* for host tests of status passthrough */
+		return atoi(argv[1]);
+	if (argc == 1 && strcmp(argv[0], "segv") == 0) /* killed by SIGSEGV: status 128 + 11 */
+		return *(volatile int *)0;
 	if (argc == 3 && strcmp(argv[0], "pid") == 0)
 		return (getpid() == atoi(argv[1]) ? 0 : 1) | (getppid() == atoi(argv[2]) ? 0 : 2);
 	return 99;
