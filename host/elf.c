@@ -141,8 +141,8 @@ static int scan_notes(const uint8_t *file, size_t size, const Elf64_Phdr *ph, un
                       bool *found, uint64_t *entry, char *err, size_t errlen)
 {
 	const uint64_t a = ph->p_align == 8 ? 8 : 4;
-	const uint8_t *seg = file + ph->p_offset;
 	const uint64_t len = ph->p_filesz;
+	const uint8_t *seg;
 	uint64_t pos = 0;
 
 	if (!inside(ph->p_offset, ph->p_filesz, size))
@@ -150,6 +150,7 @@ static int scan_notes(const uint8_t *file, size_t size, const Elf64_Phdr *ph, un
 		            "PT_NOTE %u: file range [0x%llx, +0x%llx) outside the file (%zu bytes)",
 		            i, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_filesz,
 		            size);
+	seg = file + ph->p_offset; /* only now: a pointer past the file is undefined */
 	while (pos < len) {
 		Elf64_Nhdr nh;
 		uint64_t name, desc;

@@ -240,6 +240,12 @@ static void m_note_past_end(struct craft *c)
 {
 	craft_phdr(c, 2)->p_offset = c->size - 8;
 }
+static void m_note_offset_overflow(struct craft *c)
+{
+	/* file + p_offset would wrap the address space (found by tests/fuzz,
+	 * "elf", as undefined behaviour before the range check). */
+	craft_phdr(c, 2)->p_offset = UINT64_MAX - 0x100;
+}
 static void m_note_truncated_header(struct craft *c)
 {
 	craft_phdr(c, 2)->p_filesz = 8;
@@ -367,6 +373,7 @@ const struct craft_case craft_cases[] = {
     {"note named Xyz", m_note_name, "no PVH entry note"},
     {"Xen note of another type", m_note_type, "no PVH entry note"},
     {"PT_NOTE past the end", m_note_past_end, "PT_NOTE 2: file range"},
+    {"PT_NOTE p_offset overflows", m_note_offset_overflow, "PT_NOTE 2: file range"},
     {"note header truncated", m_note_truncated_header, "truncated note header"},
     {"note n_namesz huge", m_note_namesz_huge, "note name at +0x0 overruns"},
     {"note n_descsz huge", m_note_descsz_huge, "note descriptor at +0x0 overruns"},
