@@ -1,7 +1,8 @@
 /*
  * The exit loop: KVM_RUN, then a table lookup by exit reason.  Port I/O is
  * the hot path (port.c); every other handled reason ends the VM with its
- * cause and a register dump.
+ * cause and a register dump.  --stats and --trace run a second copy of the
+ * loop that times each exit (stats.c, trace.c); the plain one stays as is.
  *
  * Stopping the vCPU from outside (--timeout, SIGINT/SIGTERM/SIGHUP/SIGQUIT,
  * Ctrl-A x from the input thread, a dead stdout) goes through one path: the
@@ -193,9 +194,7 @@ static int exit_unhandled(struct vm *vm)
 {
 	uint32_t r = vm->run->exit_reason;
 
-	msg("guest: unhandled exit reason %u (KVM_EXIT_%s)", r,
-	    r < sizeof(reason_names) / sizeof(reason_names[0]) && reason_names[r] ? reason_names[r]
-	                                                                          : "?");
+	msg("guest: unhandled exit reason %u (KVM_EXIT_%s)", r, exit_reason_name(r));
 	dump_vcpu(vm);
 	return LDE_VMM_EXIT_CRASH;
 }
@@ -235,27 +234,64 @@ static int interrupted(struct vm *vm)
 	}
 }
 
-int vcpu_loop(struct vm *vm)
+const char *exit_reason_name(uint32_t r)
 {
-	struct kvm_run *run = vm->run;
+	if (r < sizeof(reason_names) / sizeof(reason_names[0]) && reason_names[r])
+		return reason_names[r];
+	return "?";
+}
+
+/* One return from KVM_RUN (rc, errno): its handler's verdict. */
+static inline int serve(struct vm *vm, int rc)
+{
+	uint32_t r;
+
+	if (rc < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			die(LDE_VMM_EXIT_INTERNAL, "KVM_RUN: %s", strerror(errno));
+		return interrupted(vm);
+	}
+	r = vm->run->exit_reason;
+	if (r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) && exit_handlers[r])
+		return exit_handlers[r](vm);
+	return exit_unhandled(vm);
+}
+
+/* --stats or --trace: the same loop, each exit timed on the host TSC from
+ * KVM_RUN's return to the end of its handling, then counted and traced
+ * (outside the timed span).  A KVM_RUN that returns EINTR counts as
+ * KVM_EXIT_INTR. */
+static int vcpu_loop_observed(struct vm *vm)
+{
 	const int fd = vm->vcpu_fd;
 
+	stats_start();
+	trace_start(vm);
 	for (;;) {
-		uint32_t r;
-		int st;
+		int rc = ioctl(fd, KVM_RUN, 0);
+		uint64_t t_ret = host_tsc();
+		int st = serve(vm, rc);
+		uint64_t t_done = host_tsc();
+		uint32_t r = rc < 0 ? KVM_EXIT_INTR : vm->run->exit_reason;
 
-		if (ioctl(fd, KVM_RUN, 0) < 0) {
-			if (errno != EINTR && errno != EAGAIN)
-				die(LDE_VMM_EXIT_INTERNAL, "KVM_RUN: %s", strerror(errno));
-			st = interrupted(vm);
-		} else {
-			r = run->exit_reason;
-			if (r < sizeof(exit_handlers) / sizeof(exit_handlers[0]) &&
-			    exit_handlers[r])
-				st = exit_handlers[r](vm);
-			else
-				st = exit_unhandled(vm);
-		}
+		stats_exit(vm, r, t_ret, t_done);
+		st = trace_exit(vm, r, t_ret, t_done, st);
+		if (st != VM_CONTINUE)
+			return st;
+	}
+}
+
+/* The hot path does nothing but run and serve: observing is chosen once,
+ * here, not tested on every exit. */
+int vcpu_loop(struct vm *vm)
+{
+	const int fd = vm->vcpu_fd;
+
+	if (vm->observed)
+		return vcpu_loop_observed(vm);
+	for (;;) {
+		int st = serve(vm, ioctl(fd, KVM_RUN, 0));
+
 		if (st != VM_CONTINUE)
 			return st;
 	}

@@ -4,7 +4,8 @@
  * The order of work: options; the guest files read and checked (so a bad
  * ELF is reported even where KVM is missing); KVM, RAM, the image, boot
  * info and the vCPU; the console; then the exit loop until the guest
- * ends.  Exit statuses are in include/lde/status.h and the README.
+ * ends; then the trace closed and the stats printed (--trace, --stats).
+ * Exit statuses are in include/lde/status.h and the README.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,15 @@ static uint64_t mib_up(uint64_t v)
 	return (v + (1u << 20) - 1) >> 20;
 }
 
+/* A die() while the guest runs still closes the trace and prints the
+ * stats (each does it once, on this thread only). */
+static struct vm *observed_vm;
+static void observe_at_exit(void)
+{
+	trace_finish(observed_vm);
+	stats_report(observed_vm);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -121,6 +131,16 @@ int main(int argc, char **argv)
 		    (unsigned long long)(initrd.size >> 10), (unsigned long long)mib_up(need),
 		    need > OPTS_MEM_MAX ? ", which is above the maximum 3G" : "");
 
+	if (o.stats)
+		stats_enable();
+	if (o.trace)
+		trace_open(o.trace, o.trace_mask);
+	vm.observed = o.stats || o.trace;
+	if (vm.observed) {
+		observed_vm = &vm;
+		atexit(observe_at_exit);
+	}
+
 	kvm_open(&vm);
 	kvm_create_vm(&vm, o.mem);
 	if (elf_load(image, image_size, vm.ram, vm.ram_size, ELF_RAM_ZEROED, &img, err,
@@ -143,5 +163,10 @@ int main(int argc, char **argv)
 	console_start_input(&vm);
 	exit_arm_timeout(o.timeout);
 
-	vmm_exit(vcpu_loop(&vm));
+	st = vcpu_loop(&vm);
+	if (vm.observed) {
+		trace_finish(&vm);
+		stats_report(&vm);
+	}
+	vmm_exit(st);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <lde/status.h>
+#include <lde/trace.h>
 
 #include "opts.h"
 
@@ -24,6 +25,13 @@ const char opts_usage[] =
     "  -t, --timeout SECS    stop the guest after SECS seconds (exit 124);\n"
     "                        fractions allowed, 0 = never (default)\n"
     "  -i, --initrd FILE     pass FILE to the guest as PVH module 0\n"
+    "      --stats           at exit, a table of VM exits by reason and port on\n"
+    "                        stderr: count, total, mean and max vmm time\n"
+    "      --trace FILE      trace guest events and VM exits: FILE.json gets\n"
+    "                        Chrome trace-event JSON (ui.perfetto.dev), any\n"
+    "                        other name one line per event (- is stderr)\n"
+    "      --trace-events=LIST  what to trace, comma-separated: syscall, sched,\n"
+    "                        proc, irq, exit, signal (default all)\n"
     "  -h, --help            this text\n"
     "  -V, --version         the vmm's version\n"
     "\n"
@@ -32,11 +40,54 @@ const char opts_usage[] =
     "121-127 while it runs (see README).  Console: Ctrl-A x quits,\n"
     "Ctrl-A Ctrl-A sends Ctrl-A.\n";
 
+enum { OPT_STATS = 0x100, OPT_TRACE, OPT_TRACE_EVENTS }; /* long options only */
+
 static const struct option longopts[] = {
-    {"mem", required_argument, NULL, 'm'},    {"timeout", required_argument, NULL, 't'},
-    {"initrd", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    {"mem", required_argument, NULL, 'm'},
+    {"timeout", required_argument, NULL, 't'},
+    {"initrd", required_argument, NULL, 'i'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"trace-events", required_argument, NULL, OPT_TRACE_EVENTS},
+    {NULL, 0, NULL, 0},
 };
+
+static const struct {
+	const char *name;
+	uint32_t bits;
+} trace_categories[] = {
+    {"syscall", LDE_TRACE_SYSCALL}, {"sched", LDE_TRACE_SCHED}, {"proc", LDE_TRACE_PROC},
+    {"irq", LDE_TRACE_IRQ},         {"exit", LDE_TRACE_EXIT},   {"signal", LDE_TRACE_SIGNAL},
+    {"all", LDE_TRACE_ALL},
+};
+
+int opts_parse_events(const char *list, uint32_t *mask, char bad[32])
+{
+	uint32_t m = 0;
+	const char *p = list;
+
+	for (;;) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof(trace_categories) / sizeof(trace_categories[0]); i++) {
+			if (strlen(trace_categories[i].name) == n &&
+			    strncmp(p, trace_categories[i].name, n) == 0)
+				break;
+		}
+		if (i == sizeof(trace_categories) / sizeof(trace_categories[0])) {
+			snprintf(bad, 32, "%.*s", (int)(n < 31 ? n : 31), p);
+			return -1;
+		}
+		m |= trace_categories[i].bits;
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	*mask = m;
+	return 0;
+}
 
 int opts_parse_size(const char *s, uint64_t *bytes)
 {
@@ -162,11 +213,13 @@ static void optname(char *buf, size_t len, int longindex, const char *arg, int c
 int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 {
 	int dashdash = argc, c, li = -1;
-	char name[64];
+	char name[64], bad[32];
+	bool events_given = false;
 
 	memset(o, 0, sizeof(*o));
 	o->action = OPTS_RUN;
 	o->mem = OPTS_MEM_DEFAULT;
+	o->trace_mask = LDE_TRACE_ALL;
 
 	/* Everything after the first "--" belongs to the guest: getopt sees
 	 * only what comes before it. */
@@ -215,6 +268,26 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		case 'i':
 			o->initrd = optarg;
 			break;
+		case OPT_STATS:
+			o->stats = true;
+			break;
+		case OPT_TRACE:
+			if (*optarg == '\0')
+				return usage_err(err, errlen,
+				                 "--trace: empty file name; give FILE.json, FILE "
+				                 "or - (stderr)");
+			o->trace = optarg;
+			break;
+		case OPT_TRACE_EVENTS:
+			if (opts_parse_events(optarg, &o->trace_mask, bad) < 0)
+				return usage_err(
+				    err, errlen,
+				    "--trace-events %s: no category '%s'; give a "
+				    "comma-separated list of syscall, sched, proc, irq, "
+				    "exit, signal or all",
+				    optarg, bad);
+			events_given = true;
+			break;
 		case 'h':
 			o->action = OPTS_HELP;
 			return 0;
@@ -239,6 +312,9 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 		}
 	}
 
+	if (events_given && !o->trace)
+		return usage_err(err, errlen,
+		                 "--trace-events: nothing to filter without --trace FILE");
 	if (optind >= dashdash)
 		return usage_err(err, errlen,
 		                 "no guest ELF given; usage: vmm [options] guest.elf "

@@ -6,6 +6,7 @@
 #ifndef VMM_OPTS_H
 #define VMM_OPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ struct opts {
 	double timeout;                     /* seconds; 0 = none */
 	const char *guest;                  /* path of the guest ELF */
 	const char *initrd;                 /* path of the initrd, NULL = none */
+	bool stats;                         /* --stats: the exit table at exit */
+	const char *trace;                  /* --trace FILE, NULL = none */
+	uint32_t trace_mask;                /* --trace-events: LDE_TRACE_* bits */
 	char cmdline[OPTS_CMDLINE_MAX + 1]; /* the words after --, quoted */
 };
 
@@ -47,6 +51,11 @@ int opts_parse_size(const char *s, uint64_t *bytes);
  * length, or -1 when it needs more than size - 1 bytes.
  */
 int opts_join_cmdline(char *const *words, int n, char *buf, size_t size);
+
+/* LIST: comma-separated trace categories (syscall, sched, proc, irq,
+ * exit, signal, all) -> LDE_TRACE_* bits.  0, or -1 with the offending
+ * word (up to 31 bytes) in bad. */
+int opts_parse_events(const char *list, uint32_t *mask, char bad[32]);
 
 /* The --help text. */
 extern const char opts_usage[];

@@ -62,25 +62,23 @@ static int nop_out(struct vm *vm, uint32_t v)
 	return VM_CONTINUE;
 }
 
-/* Tracing (issue 5) is not built yet: the vmm is never tracing, so it
- * reads 0; an announced ring is checked and remembered, drains do
- * nothing. */
+/* Tracing: trace.c checks and drains the ring. */
 static int trace_setup_in(struct vm *vm, uint32_t *v)
 {
 	(void)vm;
-	*v = 0;
+	*v = trace_setup_query();
 	return VM_CONTINUE;
 }
 
 static int trace_setup_out(struct vm *vm, uint32_t v)
 {
-	if (v % LAYOUT_PAGE != 0 || (v != 0 && (v < LAYOUT_RAM_START || v >= vm->ram_size))) {
-		msg("port 0x%x (lde trace setup): ring address 0x%x not a page in guest RAM",
-		    LDE_PORT_TRACE_SETUP, v);
-		return LDE_VMM_EXIT_BADCALL;
-	}
-	vm->trace_gpa = v;
-	return VM_CONTINUE;
+	return trace_setup(vm, v);
+}
+
+static int trace_drain_out(struct vm *vm, uint32_t v)
+{
+	(void)v;
+	return trace_drain_call(vm);
 }
 
 /* The console fast path: [v, v + 8 + len) must lie in guest RAM. */
@@ -117,7 +115,7 @@ static const struct lde_call lde_calls[LDE_PORT_COUNT] = {
     [LDE_PORT_TSC_KHZ - LDE_PORT_BASE] = {"lde tsc khz", tsc_khz_in, NULL},
     [LDE_PORT_NOP - LDE_PORT_BASE] = {"lde nop", nop_in, nop_out},
     [LDE_PORT_TRACE_SETUP - LDE_PORT_BASE] = {"lde trace setup", trace_setup_in, trace_setup_out},
-    [LDE_PORT_TRACE_DRAIN - LDE_PORT_BASE] = {"lde trace drain", NULL, nop_out},
+    [LDE_PORT_TRACE_DRAIN - LDE_PORT_BASE] = {"lde trace drain", NULL, trace_drain_out},
     [LDE_PORT_CONSOLE - LDE_PORT_BASE] = {"lde console", console_in, console_out},
 };
 
@@ -231,6 +229,22 @@ static int byte_io(struct vm *vm, uint16_t port, bool out, unsigned size, uint32
 		}
 	}
 	return VM_CONTINUE;
+}
+
+/* For --stats and --trace. */
+const char *port_name(uint16_t port)
+{
+	static const char *const com1[8] = {"COM1 data", "COM1 IER", "COM1 IIR/FCR", "COM1 LCR",
+	                                    "COM1 MCR",  "COM1 LSR", "COM1 MSR",     "COM1 SCR"};
+
+	if ((uint16_t)(port - LDE_PORT_BASE) < LDE_PORT_COUNT)
+		return lde_calls[port - LDE_PORT_BASE].name ? lde_calls[port - LDE_PORT_BASE].name
+		                                            : "lde, unassigned";
+	if (port >= LDE_COM1_BASE && port < LDE_COM1_BASE + 8)
+		return com1[port - LDE_COM1_BASE];
+	if (port >= LDE_PORT_DEBUG_EXIT && port < LDE_PORT_DEBUG_EXIT + 4)
+		return "isa-debug-exit";
+	return is_probed(port) ? "probed, nothing there" : "nothing there";
 }
 
 int port_io(struct vm *vm, uint16_t port, bool out, unsigned size, uint32_t count, uint8_t *data)

@@ -9,6 +9,8 @@
  *   console.c  the UART on stdin/stdout, the input thread
  *   term.c     the terminal's raw mode and Ctrl-A commands
  *   dump.c     register dumps
+ *   stats.c    --stats: the table of exits and the vmm's time on them
+ *   trace.c    --trace: the guest's trace ring and the exits, one timeline
  *   msg.c      one-line messages and fatal exits
  *   elf.c pvh.c uart.c opts.c  pure: loader, boot info, 16550, options
  */
@@ -38,7 +40,14 @@ struct vm {
 	uint32_t tsc_khz; /* 0: unknown */
 	struct console *con;
 	uint64_t trace_gpa; /* the announced trace ring, 0 = none */
+	bool observed;      /* --stats or --trace: the exit loop times each exit */
 };
+
+/* The host TSC: what --stats and --trace time exits with. */
+static inline uint64_t host_tsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
 
 /* kvm.c: each dies with its documented status on failure. */
 void kvm_open(struct vm *vm);
@@ -57,16 +66,39 @@ void exit_request_stop(enum stop_reason why, int sig); /* async-signal-safe */
 bool exit_stop_pending(void);
 int exit_stop_signal(void); /* the signal that stopped the guest, or 0 */
 int vcpu_loop(struct vm *vm);
+const char *exit_reason_name(uint32_t reason); /* "IO", "HLT", ... */
 
 /* port.c: one port access from the guest (count elements of size bytes
  * at data).  Returns VM_CONTINUE or the status to exit with. */
 int port_io(struct vm *vm, uint16_t port, bool out, unsigned size, uint32_t count, uint8_t *data);
+const char *port_name(uint16_t port); /* "lde exit", "COM1 data", ... */
 
 /* console.c */
 void console_init(struct vm *vm, int out_fd);
 void console_start_input(struct vm *vm);
 void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte);
 void console_write(struct vm *vm, const uint8_t *buf, size_t len); /* guest bytes to stdout */
+
+/* stats.c: --stats.  stats_exit is called for every exit, with the host
+ * TSC at KVM_RUN's return and at the end of the exit's handling. */
+void stats_enable(void);
+void stats_start(void);
+void stats_exit(const struct vm *vm, uint32_t reason, uint64_t t_ret, uint64_t t_done);
+void stats_report(const struct vm *vm);
+uint64_t observe_tsc_khz(const struct vm *vm); /* the host TSC rate */
+
+/* trace.c: --trace.  trace_open dies (LDE_VMM_EXIT_OSERR) if FILE cannot
+ * be created; trace_exit drains the ring and writes the exit, returning
+ * st or, if st is VM_CONTINUE, the status a corrupt ring calls for;
+ * trace_finish drains and closes the trace, once, whichever way the vmm
+ * ends.  The other three serve LDE_PORT_TRACE_SETUP and _DRAIN. */
+void trace_open(const char *path, uint32_t mask);
+void trace_start(struct vm *vm);
+int trace_exit(struct vm *vm, uint32_t reason, uint64_t t_ret, uint64_t t_done, int st);
+void trace_finish(struct vm *vm);
+uint32_t trace_setup_query(void);
+int trace_setup(struct vm *vm, uint32_t gpa);
+int trace_drain_call(struct vm *vm);
 
 /* dump.c */
 void dump_vcpu(const struct vm *vm);
