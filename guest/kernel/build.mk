@@ -44,6 +44,12 @@ $(KERNEL_OUT)/%.asm.o: $(KERNEL_SRC)/%.asm $(KERNEL_OUT)/asmdefs.inc
 	@mkdir -p $(@D)
 	$(Q)$(NASM) $(KERNEL_NASMFLAGS) -MD $(KERNEL_OUT)/$*.asm.d -MP -o $@ $<
 
+# The embedded initrd: guest/user/build.mk makes $(B)/initrd.cpio (its
+# INITRD, not yet defined when this fragment is read).
+KERNEL_INITRD := $(B)/initrd.cpio
+$(KERNEL_OUT)/initrd.asm.o: $(KERNEL_INITRD)
+$(KERNEL_OUT)/initrd.asm.o: KERNEL_NASMFLAGS += -DINITRD_FILE='"$(KERNEL_INITRD)"'
+
 guest.elf: $(KERNEL_OBJS) $(KERNEL_SRC)/kernel.ld
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
 

@@ -44,6 +44,7 @@ void uart_init(void);
 void uart_write(const char *s, size_t n);
 int uart_getc(void);
 void uart_thre_irq(bool on);
+void uart_rx_irq(bool on);
 
 /* string.c */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -55,6 +56,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+void *memchr(const void *s, int c, size_t n);
 
 /* cpu.c */
 struct cpu_features {
@@ -73,6 +75,7 @@ extern char ist_nmi_stack[IST_STACK];
 
 /* trap.c */
 void trap_init(void);
+void syscall_init(void);
 void trap(struct trapframe *tf);
 void irq_register(int irq, void (*fn)(void));
 extern volatile uint64_t ticks;
@@ -137,6 +140,7 @@ struct kopts {
 	const char *selftest_name; /* selftest=NAME, or NULL */
 	bool quiet;
 	uint32_t hz, slice_ms;
+	bool fpu_lazy;       /* fpu=lazy: CR0.TS and #NM instead of eager fxsave */
 	uint64_t expect_mem; /* selftest: RAM the loader was told, 0 = not given */
 	int expect_args;     /* selftest: user words expected, -1 = not given */
 	int nopts;           /* words consumed as kernel options */
@@ -159,6 +163,13 @@ void kfree(uint64_t pa);
 uint64_t kalloc_zeroed(void);
 uint64_t kalloc_free_pages(void);
 uint64_t kalloc_total_pages(void);
+uint64_t kalloc_ptpage(void);
+void kfree_ptpage(uint64_t pa);
+uint64_t kalloc_avail_pages(void);
+void kref_init(uint64_t pa);
+void kref_inc(uint64_t pa);
+unsigned kref_get(uint64_t pa);
+unsigned kref_dec(uint64_t pa);
 void kalloc_print(void);
 bool kalloc_overlaps(uint64_t lo, uint64_t hi);
 

@@ -4,8 +4,9 @@
  * GDT order is fixed by SYSRET (notes/design.md, mmu.h): null, kernel
  * code, kernel data, user data, user code, then the 16-byte TSS
  * descriptor.  The TSS holds rsp0 -- the stack the CPU switches to on a
- * ring 3 -> 0 transition, which the scheduler (issue 3) points at the
- * running process's kernel stack with tss_set_rsp0() -- and the IST
+ * ring 3 -> 0 transition, which the scheduler points at the running
+ * process's kernel stack with tss_set_rsp0(); syscall_entry takes the
+ * same stack from it -- and the IST
  * stacks: #DF, NMI and #MC always run on a known-good stack of their own.
  * The I/O bitmap offset points past the TSS: with IOPL 0, every port is
  * closed to ring 3.
@@ -33,7 +34,8 @@ static uint64_t gdt[NSEGS] __attribute__((aligned(16))) = {
     [SEG_UCODE >> 3] = 0x00affb000000ffffull, /* 64-bit code, DPL 3 */
 };
 
-static struct tss tss __attribute__((aligned(16)));
+/* Global: syscall_entry (trap.asm) loads its stack from rsp0. */
+struct tss kernel_tss __attribute__((aligned(16)));
 
 static char ist_df_stack[IST_STACK] __attribute__((aligned(16)));
 char ist_nmi_stack[IST_STACK] __attribute__((aligned(16)));
@@ -42,12 +44,12 @@ extern char boot_stack_top[];
 
 void tss_set_rsp0(uint64_t rsp0)
 {
-	tss.rsp[0] = rsp0;
+	kernel_tss.rsp[0] = rsp0;
 }
 
 static void set_tss_descriptor(void)
 {
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)&kernel_tss, limit = sizeof(kernel_tss) - 1;
 
 	gdt[SEG_TSS >> 3] = (limit & 0xffff) | (base & 0xffffff) << 16 | 0x89ull << 40 |
 	                    ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
@@ -61,11 +63,11 @@ void gdt_init(void)
 		uint64_t base;
 	} __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
 
-	tss.rsp[0] = (uint64_t)boot_stack_top;
-	tss.ist[IST_DF - 1] = (uint64_t)(ist_df_stack + IST_STACK);
-	tss.ist[IST_NMI - 1] = (uint64_t)(ist_nmi_stack + IST_STACK);
-	tss.ist[IST_MC - 1] = (uint64_t)(ist_mc_stack + IST_STACK);
-	tss.iomap_base = sizeof(tss);
+	kernel_tss.rsp[0] = (uint64_t)boot_stack_top;
+	kernel_tss.ist[IST_DF - 1] = (uint64_t)(ist_df_stack + IST_STACK);
+	kernel_tss.ist[IST_NMI - 1] = (uint64_t)(ist_nmi_stack + IST_STACK);
+	kernel_tss.ist[IST_MC - 1] = (uint64_t)(ist_mc_stack + IST_STACK);
+	kernel_tss.iomap_base = sizeof(kernel_tss);
 	set_tss_descriptor();
 
 	/* Load it, reload CS with a far return, the data segments, and TR. */

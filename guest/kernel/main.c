@@ -6,13 +6,18 @@
  * the VMM's identity (poweroff needs it), the CPU, GDT and IDT (so a fault
  * from here on is reported, not a triple fault); the start info is copied
  * before the allocator and page tables are built from it; the APICs need
- * the PHYSMAP, the timer needs the TSC rate.
+ * the PHYSMAP, the timer needs the TSC rate; the trap-path probe needs
+ * page tables and the SYSCALL MSRs.  Then, unless `selftest` was asked
+ * for, the initrd, the process table and the console's input come up,
+ * the first user program (the command line's, or /init) becomes pid 1,
+ * and the boot stack becomes the idle loop.
  */
 #include <lde/pvh.h>
 #include <lde/version.h>
 
 #include "defs.h"
 #include "memlayout.h"
+#include "proc.h"
 #include "x86.h"
 
 uint64_t boot_tsc_entry;
@@ -59,28 +64,8 @@ static void banner(void)
 	kalloc_print();
 	cmdline_print();
 	print_phases();
-}
-
-/* The default when nothing else was asked for: a visible heartbeat until
- * the user quits the VMM (Ctrl-A x).  Issue 3 replaces it with /init. */
-static noreturn void heartbeat(void)
-{
-	uint64_t next = ticks + kopts.hz, seconds = 0;
-
-	kprintf("no program to run yet: ticking once a second; Ctrl-A x quits\n");
-	for (;;) {
-		sti_hlt();
-		cli();
-		if (ticks >= next) {
-			next += kopts.hz;
-			seconds++;
-			kprintf("tick %lu: uptime %lu s, %lu timer interrupts\n", seconds, seconds,
-			        ticks);
-		}
-		int c = uart_getc();
-		if (c >= 0)
-			kprintf("console: got byte 0x%02x\n", c);
-	}
+	kprintf("trap paths: %s\n", trapquirk_describe());
+	kprintf("fpu: %s switching\n", fpu_mode);
 }
 
 noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc);
@@ -111,13 +96,23 @@ noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc)
 	phase_done("apic");
 	tsc_init();
 	phase_done("tsc");
+	syscall_init();
+	fpu_init();
+	trapquirk_probe();
+	phase_done("trap probe");
 
 	if (!kopts.quiet)
 		banner();
 	lapic_timer_start(kopts.hz);
 	if (!kopts.quiet)
-		kprintf("timer: LAPIC timer %lu kHz, %u Hz tick\n", lapic_timer_khz, kopts.hz);
+		kprintf("timer: LAPIC timer %lu kHz, %u Hz tick, %u ms slice\n", lapic_timer_khz,
+		        kopts.hz, kopts.slice_ms);
 	if (kopts.selftest)
 		selftest_run(kopts.selftest_name);
-	heartbeat();
+	initrd_init();
+	proc_init();
+	sched_init();
+	tty_init();
+	proc_first(kopts.argc, kopts.argv);
+	sched_idle();
 }

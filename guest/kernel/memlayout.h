@@ -23,6 +23,19 @@
 #define USER_BASE 0x400000ull
 #define USER_TOP  0x7FFFFFFFF000ull /* last page below 1 << 47 stays unmapped */
 
+/* A process's stack: [USER_STACK_LO, USER_TOP), pages made on first touch
+ * (uvm.c); the page under it is the guard, never mapped, and the heap
+ * (sbrk) stops below the guard. */
+#define USER_STACK_MAX (1ull << 20)
+#define USER_STACK_LO  (USER_TOP - USER_STACK_MAX)
+#define USER_GUARD     (USER_STACK_LO - 4096)
+
+/* Kernel stacks: slot i of KSTACK_SLOT bytes at KSTACKS + i * KSTACK_SLOT;
+ * its top KSTACK_SIZE bytes are mapped, the pages below stay unmapped (a
+ * kernel stack overflow faults there and ends in #DF on its IST stack). */
+#define KSTACK_SIZE (16 * 1024)
+#define KSTACK_SLOT (32 * 1024)
+
 #define LAPIC_PA  0xFEE00000ull
 #define IOAPIC_PA 0xFEC00000ull
 

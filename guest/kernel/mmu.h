@@ -20,6 +20,7 @@
 #define PTE_D       0x040ull
 #define PTE_PS      0x080ull /* in a PD entry: a 2 MiB page */
 #define PTE_G       0x100ull
+#define PTE_COW     0x200ull /* software (AVL bit 9): read-only until copied (uvm.c) */
 #define PTE_NX      (1ull << 63)
 #define PTE_ADDR(e) ((e)&0x000FFFFFFFFFF000ull)
 
@@ -41,5 +42,11 @@
 #define PF_U    0x04 /* user mode */
 #define PF_RSVD 0x08
 #define PF_I    0x10 /* instruction fetch */
+
+/* RFLAGS bits a user program may hold: CF PF AF ZF SF TF DF OF AC ID.  A
+ * context the kernel did not make itself is masked with this, then
+ * RFLAGS_USER_SET forced: IF on, IOPL 0, no NT/RF/VM. */
+#define RFLAGS_USER_MASK 0x00240dd5ull
+#define RFLAGS_USER_SET  0x202ull
 
 #endif

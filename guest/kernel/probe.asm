@@ -6,7 +6,7 @@
 ; fault in kfault_last and resumes at the fixup, which returns -EFAULT.
 ; The functions are leaves that keep the stack as the caller left it, so
 ; a fixup can simply return.  The selftests use them to fault on purpose;
-; copyin/copyout (issue 3) are built on copy_guarded.
+; copyin/copyout (uvm.c) are built on copy_guarded and strnlen_guarded.
 
 %include "asmdefs.inc"
 
@@ -75,6 +75,34 @@ copy_guarded:
 	ret
 EXTABLE copy_guarded.q, fault_return
 EXTABLE copy_guarded.b, fault_return
+
+; long strnlen_guarded(const char *s, size_t max): the length of the string
+; at s, max if no NUL comes within max bytes, or -EFAULT if it runs into
+; memory that cannot be read (repne scasb: a string instruction is one
+; emulator round in ring 0 here, far cheaper than a loop).
+global strnlen_guarded
+strnlen_guarded:
+	mov rax, rsi
+	test rsi, rsi
+	jz .done
+	mov rcx, rsi
+	mov rdx, rdi
+	xor eax, eax
+.s:
+	repne scasb
+	jne .none
+	lea rax, [rdi - 1]
+	sub rax, rdx
+	ret
+.none:
+	mov rax, rsi
+.done:
+	ret
+EXTABLE strnlen_guarded.s, fault_return64
+
+fault_return64:
+	mov rax, -EFAULT
+	ret
 
 fault_pop_return:
 	add rsp, 8

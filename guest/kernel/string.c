@@ -53,6 +53,17 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* repne scasb: one string instruction, not a loop (see the top). */
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	if (n == 0)
+		return NULL;
+	asm volatile("repne scasb" : "+D"(p), "+c"(n) : "a"(c) : "memory", "cc");
+	return p[-1] == (unsigned char)c ? (void *)(p - 1) : NULL;
+}
+
 size_t strlen(const char *s)
 {
 	const char *p = s;

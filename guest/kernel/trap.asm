@@ -1,16 +1,23 @@
 ; trap.asm: the way into the kernel for every vector: one stub per vector,
 ; then alltraps, which builds struct trapframe (trap.h) and calls
-; trap(tf); trapret pops the frame and irets.
+; trap(tf); trapret pops the frame and leaves by iretq, or by sysret for a
+; frame syscall_entry built that nobody changed (vector T_SYSCALL64).
 ;
 ; Stub: push 0 unless the CPU pushed an error code, push the vector.
 ; alltraps: push rax .. r15 (rax first, so r15 lands at offset 0).
-; A future entry (SYSCALL, issue 3) joins by pushing the same five words
-; the CPU pushes (ss, rsp, rflags=r11, cs, rip=rcx), a 0 error and its
-; pseudo-vector, then jumping to alltraps; a new process starts by
-; "returning" through trapret with a frame made by fork.
+; syscall_entry (LSTAR) joins by pushing the five words the CPU pushes
+; (ss, rsp, rflags=r11, cs, rip=rcx), a 0 error and T_SYSCALL64; a new
+; process starts by "returning" through trapret with a frame made by fork
+; or exec.
+;
+; SYS_floor (rax = 0) returns 0 from each entry stub at once, before any
+; frame is built: the floor of each path for benchmarks.  That includes
+; the two kvm_pvm paths (trapquirk.c), whose hooks sit in the #UD and #PF
+; stubs and are skipped unless the boot probe turned them on.
 ;
 ; The kernel is uniprocessor and keeps no per-CPU data in GS, so there is
-; no swapgs here.  DF is cleared for C.  Only vectors the kernel uses get a
+; no swapgs here; the SYSCALL stack is TSS.rsp0, the running process's
+; kernel stack.  DF is cleared for C.  Only vectors the kernel uses get a
 ; stub and a present IDT gate (0-47, 0x80, 0xff); any other vector raises
 ; #NP, which names it.
 
@@ -20,10 +27,29 @@ bits 64
 section .text
 
 extern trap
+extern kernel_tss, trapquirk_pf_lstar, trapquirk_pf_err, trapquirk_ud_int80
+
+%macro EXTABLE 2
+section .extable
+	dq %1, %2
+section .text
+%endmacro
 
 %macro STUB 1
 align 16
 vector%1:
+%if %1 == 6
+	cmp byte [trapquirk_ud_int80], 0
+	jne ud_quirk
+vector6_plain:
+%elif %1 == 14
+	cmp byte [trapquirk_pf_lstar], 0
+	jne pf_quirk
+vector14_plain:
+%elif %1 == 128
+	test rax, rax
+	jz int80_floor
+%endif
 %if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30
 	; the CPU pushed an error code
 %else
@@ -40,6 +66,83 @@ vector%1:
 %endrep
 	STUB 128			; T_SYSCALL
 	STUB 255			; T_SPURIOUS
+
+; int $0x80 with rax = SYS_floor: rax is already the result.
+int80_floor:
+	iretq
+
+; SYSCALL lands here (LSTAR) with interrupts off (FMASK), the user's RIP
+; in rcx and RFLAGS in r11, still on the user stack.
+align 16
+global syscall_entry
+syscall_entry:
+	test rax, rax
+	jz .floor
+	mov [syscall_user_rsp], rsp
+	mov rsp, [kernel_tss + 4]	; TSS.rsp0: this process's kernel stack
+	push SEG_UDATA | 3
+	push qword [syscall_user_rsp]
+	push r11
+	push SEG_UCODE | 3
+	push rcx
+	push 0
+	push T_SYSCALL64
+	jmp alltraps
+.floor:
+	o64 sysret
+
+; kvm_pvm: SYSCALL runs LSTAR at CPL 3, where the supervisor page faults
+; (trapquirk.c).  rax = 0 on such a fault is SYS_floor: back to rcx at
+; once.  rax is the scratch register (the result is 0).  Everything else
+; goes on as a plain #PF, which trap() hands to trapquirk_syscall().
+; Frame: error, rip, cs, rflags, rsp, ss.
+pf_quirk:
+	test rax, rax
+	jnz vector14_plain
+	test byte [rsp + 16], 3
+	jz vector14_plain
+	mov rax, syscall_entry
+	cmp [rsp + 8], rax
+	jne .no
+	mov rax, [trapquirk_pf_err]
+	cmp [rsp], rax
+	jne .no
+	mov rax, rcx
+	shr rax, 47
+	jnz .no				; not a canonical user address
+	mov [rsp + 8], rcx
+	mov qword [rsp + 16], SEG_UCODE | 3
+	mov rax, r11
+	and rax, RFLAGS_USER_MASK
+	or rax, RFLAGS_USER_SET
+	mov [rsp + 24], rax
+	mov qword [rsp + 40], SEG_UDATA | 3
+	xor eax, eax
+	add rsp, 8			; the error code
+	iretq
+.no:
+	xor eax, eax
+	jmp vector14_plain
+
+; kvm_pvm: `int $0x80` in ring 3 raises #UD at the instruction.  rax = 0
+; with CD 80 at RIP is SYS_floor: step over it.  Frame: rip, cs, ...
+ud_quirk:
+	test rax, rax
+	jnz vector6_plain
+	test byte [rsp + 8], 3
+	jz vector6_plain
+	mov rax, [rsp]
+ud_quirk_load:
+	movzx eax, word [rax]		; may fault: EXTABLE below
+	cmp eax, 0x80cd
+	jne ud_quirk_no
+	add qword [rsp], 2
+	xor eax, eax
+	iretq
+ud_quirk_no:
+	xor eax, eax
+	jmp vector6_plain
+EXTABLE ud_quirk_load, ud_quirk_no
 
 align 16
 alltraps:
@@ -63,6 +166,12 @@ alltraps:
 	call trap
 global trapret
 trapret:
+	cmp qword [rsp + TF_VECTOR], T_SYSCALL64
+	jne .iret
+	mov rcx, [rsp + TF_RIP]
+	shr rcx, 47
+	jz .sysret			; RIP canonical user: sysret cannot fault
+.iret:
 	pop r15
 	pop r14
 	pop r13
@@ -80,6 +189,35 @@ trapret:
 	pop rax
 	add rsp, 16			; vector, error
 	iretq
+
+; Everything but rcx and r11, which sysret loads from RIP and RFLAGS.
+; Interrupts are off (the kernel runs with IF = 0) until sysret loads
+; the user's RFLAGS.
+.sysret:
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	add rsp, 8			; r11
+	pop r10
+	pop r9
+	pop r8
+	pop rdi
+	pop rsi
+	pop rbp
+	pop rbx
+	pop rdx
+	add rsp, 8			; rcx
+	pop rax
+	mov rcx, [rsp + 16]		; rip (past vector and error)
+	mov r11, [rsp + 32]		; rflags
+	mov rsp, [rsp + 40]		; the user's rsp
+	o64 sysret
+
+section .bss
+syscall_user_rsp:
+	resq 1
+section .text
 
 ; trap_vectors[v]: the stub of vector v, or 0 if it has none.
 section .rodata

@@ -75,7 +75,12 @@ _Static_assert(TF_SIZE % 16 == 0, "keeps the stack 16-byte aligned for trap()");
 #define T_TIMER    32 /* LAPIC timer */
 #define T_IRQ0     32 /* IOAPIC pin n -> vector T_IRQ0 + n, n in 1..15 */
 #define NIRQ       16
-#define T_SYSCALL  0x80 /* int 0x80, DPL 3 (issue 3) */
+#define T_SYSCALL  0x80 /* int 0x80, DPL 3 */
+/* Not an IDT vector: the frame syscall_entry (trap.asm) builds for the
+ * `syscall` instruction.  trapret leaves such a frame by sysret; any code
+ * that rewrites a frame (exec, signal delivery, sigreturn, the kvm_pvm
+ * paths) calls tf_changed(), and the frame then leaves by iretq. */
+#define T_SYSCALL64 0x100
 #define T_SPURIOUS 0xff /* LAPIC spurious vector: no EOI */
 
 /* IST slots (TSS.ist[n - 1]). */
@@ -86,6 +91,14 @@ _Static_assert(TF_SIZE % 16 == 0, "keeps the stack 16-byte aligned for trap()");
 static inline int tf_from_user(const struct trapframe *tf)
 {
 	return (tf->cs & 3) == 3;
+}
+
+/* The frame no longer holds what the CPU saved: leave by iretq, which
+ * restores every register, never by sysret (which takes RIP and RFLAGS
+ * from RCX and R11). */
+static inline void tf_changed(struct trapframe *tf)
+{
+	tf->vector = T_SYSCALL;
 }
 
 #endif

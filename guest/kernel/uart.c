@@ -5,7 +5,8 @@
  * means the 16-byte transmit FIFO is empty, so after seeing it we may
  * write 16 bytes without looking again.  Every port access is a VM exit
  * (~9 us to lde's vmm), so this halves the exits of a naive driver.
- * Input is polled (issue 4 makes it interrupt-driven through IRQ 4).
+ * Input is read by tty.c's IRQ 4 handler (uart_rx_irq turns the receiver
+ * interrupt on); uart_getc never waits.
  */
 #include <lde/ports.h>
 
@@ -29,6 +30,7 @@ enum {
 
 /* Bytes we may still write before THRE must be seen again. */
 static unsigned tx_room;
+static uint8_t ier; /* the interrupts enabled */
 
 void uart_init(void)
 {
@@ -67,10 +69,22 @@ int uart_getc(void)
 	return inb(COM1 + UART_DATA);
 }
 
+static void set_ier(uint8_t bit, bool on)
+{
+	ier = on ? ier | bit : ier & ~bit;
+	outb(COM1 + UART_IER, ier);
+}
+
 /* Transmitter-empty interrupt on or off (selftest: IRQ 4 end to end). */
 void uart_thre_irq(bool on)
 {
-	outb(COM1 + UART_IER, on ? IER_THRI : 0);
+	set_ier(IER_THRI, on);
 	if (!on)
 		(void)inb(COM1 + UART_IIR); /* acknowledge a pending THRE */
+}
+
+/* Received-data interrupt on or off (tty.c). */
+void uart_rx_irq(bool on)
+{
+	set_ier(IER_RDI, on);
 }

@@ -149,11 +149,19 @@ static inline void *read_rsp(void)
 	return v;
 }
 
+static inline void clts(void)
+{
+	asm volatile("clts" : : : "memory");
+}
+
 /* The architecture's BUG(): #UD, reported by the trap handler.  ud2, not
  * int3: int n in ring 0 kills the VM under this machine's KVM. */
 #define ud2() asm volatile("ud2")
 
 #define MSR_EFER       0xc0000080u
+#define MSR_STAR       0xc0000081u
+#define MSR_LSTAR      0xc0000082u
+#define MSR_FMASK      0xc0000084u
 #define MSR_APIC_BASE  0x0000001bu
 #define EFER_SCE       (1u << 0)
 #define EFER_LME       (1u << 8)
@@ -169,6 +177,10 @@ static inline void *read_rsp(void)
 #define CR4_PGE        (1u << 7)
 #define CR4_OSFXSR     (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define RFLAGS_CF      (1u << 0)
+#define RFLAGS_TF      (1u << 8)
 #define RFLAGS_IF      (1u << 9)
+#define RFLAGS_DF      (1u << 10)
+#define RFLAGS_AC      (1u << 18)
 
 #endif

@@ -1,0 +1,396 @@
+/*
+ * proc.c: the process table -- slots and pids, kernel stacks, the one
+ * function that changes a process's state, fork, exit, wait, the first
+ * process, the snapshot for ps, and the table's invariants.
+ *
+ * Each slot owns a kernel stack in KSTACKS (memlayout.h), mapped the
+ * first time the slot is used and kept afterwards: fork never allocates
+ * or maps one, and an overflow runs into the unmapped pages below it.
+ * A process's trapframe sits at the top of its kernel stack; its first
+ * "return" to user mode is a context whose saved RIP is trapret, right
+ * below the frame.
+ *
+ * Family: parent, first child, next sibling.  An exiting process hands
+ * its children to init (pid 1), frees its user memory and files at once
+ * and stays a ZOMBIE holding only its slot and wait status until its
+ * parent reaps it.
+ *
+ * When init (the first process: /init or the command line's program)
+ * exits, its orphans have nobody to adopt them: they run on, the kernel
+ * reaps them as they exit, and when the last one is gone the machine
+ * powers off with init's status (128 + S for a death by signal S).  So
+ * `-- p1` shows the child's line even when the parent ends first.
+ */
+#include <lde/errno.h>
+#include <lde/fs.h>
+#include <lde/wait.h>
+
+#include "defs.h"
+#include "memlayout.h"
+#include "mmu.h"
+#include "proc.h"
+#include "x86.h"
+
+struct proc proc[NPROC];
+struct proc *initproc;      /* NULL once init has exited */
+static int init_wstatus;
+static int free_slot[NPROC], nfree;
+static int next_pid = 1;
+static bool pid_wrapped; /* pids went past PID_MAX once: check for clashes */
+
+extern char trapret[];
+
+
+void proc_init(void)
+{
+	for (int i = NPROC; i-- > 0;)
+		free_slot[nfree++] = i;
+}
+
+/* ---- states ------------------------------------------------------- */
+
+/* The transitions OSTEP's diagram allows, as bit masks of next states. */
+#define B(s) (1u << LDE_PROC_##s)
+static const uint8_t allowed[] = {
+    [LDE_PROC_UNUSED] = B(EMBRYO),
+    [LDE_PROC_EMBRYO] = B(READY) | B(UNUSED),
+    [LDE_PROC_READY] = B(RUNNING),
+    [LDE_PROC_RUNNING] = B(READY) | B(BLOCKED) | B(ZOMBIE),
+    [LDE_PROC_BLOCKED] = B(READY),
+    [LDE_PROC_ZOMBIE] = B(UNUSED),
+};
+
+/* The only place a process changes state: tracing (issue 5) and the
+ * invariant checks (issue 7) hook here. */
+void proc_setstate(struct proc *p, enum lde_procstate s)
+{
+	if (!(allowed[p->state] & (1u << s)))
+		panic("proc: pid %d: state %u -> %u is not a transition", p->pid, p->state, s);
+	p->state = s;
+}
+
+/* ---- slots ---------------------------------------------------------- */
+
+static int map_kstack(struct proc *p)
+{
+	uint64_t base = KSTACKS + (uint64_t)(p - proc) * KSTACK_SLOT + KSTACK_SLOT - KSTACK_SIZE;
+	uint64_t g = cpu.pge ? PTE_G : 0;
+
+	for (uint64_t off = 0; off < KSTACK_SIZE; off += PGSIZE) {
+		uint64_t pa = kalloc();
+		if (!pa || vm_map(kpml4, base + off, pa, PGSIZE, PTE_W | pte_nx | g)) {
+			if (pa)
+				kfree(pa);
+			vm_unmap(kpml4, base, off, true);
+			return -ENOMEM;
+		}
+	}
+	p->kstack_top = base + KSTACK_SIZE;
+	return 0;
+}
+
+static bool pid_in_use(int pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (proc[i].state != LDE_PROC_UNUSED && proc[i].pid == pid)
+			return true;
+	return false;
+}
+
+static int alloc_pid(void)
+{
+	for (;;) {
+		int pid = next_pid++;
+		if (next_pid > PID_MAX) {
+			next_pid = 2;
+			pid_wrapped = true;
+		}
+		if (!pid_wrapped || !pid_in_use(pid))
+			return pid;
+	}
+}
+
+/* A fresh EMBRYO with a kernel stack and a pid, or NULL if the table is
+ * full (or memory for a first-time kernel stack ran out). */
+struct proc *proc_alloc(void)
+{
+	struct proc *p;
+	uint64_t kstack_top;
+
+	if (nfree == 0)
+		return NULL;
+	p = &proc[free_slot[nfree - 1]];
+	if (!p->kstack_top && map_kstack(p))
+		return NULL;
+	nfree--;
+	kstack_top = p->kstack_top;
+	memset(p, 0, offsetof(struct proc, fpu));
+	p->kstack_top = kstack_top;
+	p->tf = (struct trapframe *)kstack_top - 1;
+	list_init(&p->link);
+	p->pid = alloc_pid();
+	p->start_ms = uptime_ms();
+	proc_setstate(p, LDE_PROC_EMBRYO);
+	return p;
+}
+
+static void proc_free(struct proc *p)
+{
+	proc_setstate(p, LDE_PROC_UNUSED);
+	free_slot[nfree++] = (int)(p - proc);
+}
+
+/* The context that makes p's first switch "return" to user mode through
+ * trapret with p->tf. */
+static void start_context(struct proc *p)
+{
+	p->ctx = (struct context *)p->tf - 1;
+	memset(p->ctx, 0, sizeof(*p->ctx));
+	p->ctx->rip = (uint64_t)trapret;
+}
+
+void proc_setname(struct proc *p, const char *path)
+{
+	const char *base = path;
+
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	size_t n = strnlen(base, LDE_PROCNAME - 1);
+	memcpy(p->name, base, n);
+	p->name[n] = 0;
+	if (n && p->name[n - 1] == '/')
+		p->name[n - 1] = 0;
+}
+
+/* ---- the first process ---------------------------------------------- */
+
+/* Run argv[0] (looked up in /bin when it has no '/') as pid 1. */
+void proc_first(int argc, const char *const *argv)
+{
+	static const char *const init_argv[] = {"/init", NULL};
+	static const char *const envp[] = {"PATH=/bin", NULL};
+	static char path[LDE_PATH_MAX];
+	struct file *con;
+	struct proc *p;
+	int r;
+
+	if (argc == 0)
+		argv = init_argv;
+	if (strchr(argv[0], '/'))
+		ksnprintf(path, sizeof(path), "%s", argv[0]);
+	else
+		ksnprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	if (!(p = proc_alloc()) || !(con = file_alloc(&console_fops, NULL, O_RDWR)))
+		panic("proc: no memory for the first process");
+	initproc = p;
+	p->pgid = p->pid;
+	p->ofile[0] = con;
+	p->ofile[1] = file_dup(con);
+	p->ofile[2] = file_dup(con);
+	if ((r = exec_kernel(p, path, argv, envp)) != 0) {
+		kprintf("lde: cannot run %s: %s\n", path, errno_name(-r));
+		poweroff(127);
+	}
+	start_context(p);
+	ready(p);
+}
+
+/* ---- fork, exit, wait ------------------------------------------------- */
+
+long proc_fork(struct trapframe *tf)
+{
+	struct proc *p = curproc, *c = proc_alloc();
+
+	if (!c)
+		return -EAGAIN;
+	if (uvm_fork(&c->vm, &p->vm)) {
+		proc_free(c);
+		return -ENOMEM;
+	}
+	*c->tf = *tf;
+	c->tf->rax = 0;
+	start_context(c);
+	fpu_fork(c);
+	fd_forkcopy(c, p);
+	memcpy(c->name, p->name, sizeof(c->name));
+	c->pgid = p->pgid;
+	c->parent = p;
+	c->sibling = p->children;
+	p->children = c;
+	int pid = c->pid;
+	run_child_first(c);
+	return pid;
+}
+
+/* Give p's children to init (a zombie among them is init's to reap), or,
+ * once init is gone, to nobody: the kernel reaps those itself. */
+static void reparent(struct proc *p)
+{
+	struct proc *c = p->children, *next;
+	bool zombie = false;
+
+	for (; c; c = next) {
+		next = c->sibling;
+		c->parent = initproc;
+		if (initproc) {
+			c->sibling = initproc->children;
+			initproc->children = c;
+			zombie |= c->state == LDE_PROC_ZOMBIE;
+		} else {
+			c->sibling = NULL;
+			if (c->state == LDE_PROC_ZOMBIE)
+				proc_free(c);
+		}
+	}
+	p->children = NULL;
+	if (zombie)
+		wakeup(initproc);
+}
+
+noreturn void proc_exit(int wstatus)
+{
+	struct proc *p = curproc;
+
+	fd_closeall(p);
+	vm_activate(kpml4);
+	uvm_free(&p->vm);
+	fpu_exit(p);
+	if (p == initproc) {
+		init_wstatus = wstatus;
+		initproc = NULL;
+	}
+	reparent(p);
+	p->wstatus = wstatus;
+	proc_setstate(p, LDE_PROC_ZOMBIE);
+	if (p->parent)
+		wakeup(p->parent);
+	else
+		proc_free(p); /* nobody to reap it; off this stack at once below */
+	if (!initproc && proc_count() == 0)
+		poweroff(WIFEXITED(init_wstatus) ? WEXITSTATUS(init_wstatus)
+		                                 : 128 + WTERMSIG(init_wstatus));
+	sched_exit();
+}
+
+static bool wait_match(const struct proc *c, long pid, const struct proc *p)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	return c->pgid == (pid == 0 ? p->pgid : -pid);
+}
+
+long proc_wait(int pid, uint64_t ustatus, int options)
+{
+	struct proc *p = curproc;
+
+	if (options & ~WNOHANG)
+		return -EINVAL;
+	for (;;) {
+		bool have = false;
+		for (struct proc **pp = &p->children; *pp; pp = &(*pp)->sibling) {
+			struct proc *c = *pp;
+			if (!wait_match(c, pid, p))
+				continue;
+			have = true;
+			if (c->state != LDE_PROC_ZOMBIE)
+				continue;
+			/* The status first: a bad pointer leaves the zombie in place. */
+			if (ustatus && copyout(ustatus, &c->wstatus, sizeof(c->wstatus)))
+				return -EFAULT;
+			int cpid = c->pid;
+			*pp = c->sibling;
+			proc_free(c);
+			return cpid;
+		}
+		if (!have)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		sleep_on(p, "wait");
+	}
+}
+
+/* ---- the snapshot (ps, top) -------------------------------------------- */
+
+int proc_count(void)
+{
+	return NPROC - nfree;
+}
+
+int proc_snapshot(uint64_t ubuf, uint64_t n)
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < NPROC && k < n; i++) {
+		struct proc *p = &proc[i];
+		struct lde_procinfo pi;
+		if (p->state == LDE_PROC_UNUSED)
+			continue;
+		memset(&pi, 0, sizeof(pi));
+		pi.pid = p->pid;
+		pi.ppid = p->parent ? p->parent->pid : 0;
+		pi.pgid = p->pgid;
+		pi.state = p->state;
+		memcpy(pi.name, p->name, sizeof(pi.name));
+		if (p->state == LDE_PROC_BLOCKED && p->wchan)
+			memcpy(pi.wchan, p->wchan, strnlen(p->wchan, sizeof(pi.wchan) - 1));
+		pi.ticks = p->ticks;
+		pi.syscalls = p->syscalls;
+		pi.vswitches = p->vswitches;
+		pi.iswitches = p->iswitches;
+		pi.start_ms = p->start_ms;
+		pi.mem_kb = p->vm.pages * (PGSIZE / 1024);
+		if (copyout(ubuf + k * sizeof(pi), &pi, sizeof(pi)))
+			return -EFAULT;
+		k++;
+	}
+	return (int)k;
+}
+
+/* ---- invariants (SYS_kcheck; issue 7 adds more) ------------------------ */
+
+static long violation(const char *what, const struct proc *p)
+{
+	kprintf("kcheck: %s (pid %d)\n", what, p ? p->pid : 0);
+	return 1;
+}
+
+long proc_check(void)
+{
+	int running = 0, ready_n = 0, used = 0;
+	long bad = 0;
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &proc[i];
+		if (p->state == LDE_PROC_UNUSED)
+			continue;
+		used++;
+		running += p->state == LDE_PROC_RUNNING;
+		ready_n += p->state == LDE_PROC_READY;
+		if (p->state == LDE_PROC_RUNNING && p != curproc)
+			bad += violation("RUNNING but not the current process", p);
+		if (p->parent && p->parent->state == LDE_PROC_UNUSED)
+			bad += violation("its parent's slot is unused", p);
+		if (!p->parent && p != initproc && (initproc || p->state == LDE_PROC_ZOMBIE))
+			bad += violation("no parent to reap it", p);
+		if (p->parent) {
+			bool found = false;
+			for (struct proc *c = p->parent->children; c && !found; c = c->sibling)
+				found = c == p;
+			if (!found)
+				bad += violation("missing from its parent's children", p);
+		}
+		if (p->state == LDE_PROC_EMBRYO)
+			bad += violation("EMBRYO outside fork", p);
+	}
+	if (running != 1)
+		bad += violation("not exactly one RUNNING process", NULL);
+	if (used + nfree != NPROC)
+		bad += violation("free slots and used slots do not add up", NULL);
+	if (sched_check() != ready_n)
+		bad += violation("ready queue does not hold exactly the READY processes", NULL);
+	return bad;
+}

@@ -1,0 +1,72 @@
+/*
+ * syscall.c: the system-call table, the one both entry paths reach
+ * (`syscall` through syscall_entry, `int $0x80` through its gate, and on
+ * kvm_pvm the #PF/#UD those raise: trap.c, trapquirk.c).
+ *
+ * Convention (include/lde/syscall.h): number in %rax, arguments in %rdi,
+ * %rsi, %rdx, %r10, %r8, %r9, result in %rax, a negative errno on
+ * failure.  A number outside the table, or one without an entry yet,
+ * gives -ENOSYS.  SYS_floor never gets here: the entry stubs answer it.
+ * Handlers take the trapframe: fork and exec need it whole, the others
+ * read their arguments with A0..A5.
+ */
+#include <lde/errno.h>
+#include <lde/syscall.h>
+
+#include "defs.h"
+#include "proc.h"
+#include "sysdefs.h"
+
+static const sysfn systab[LDE_NSYSCALL] = {
+    [SYS_floor] = sys_floor,
+    [SYS_exit] = sys_exit,
+    [SYS_fork] = sys_fork,
+    [SYS_execve] = sys_execve,
+    [SYS_waitpid] = sys_waitpid,
+    [SYS_getpid] = sys_getpid,
+    [SYS_getppid] = sys_getppid,
+    [SYS_yield] = sys_yield,
+    [SYS_sleep] = sys_sleep,
+    [SYS_uptime] = sys_uptime,
+    [SYS_read] = sys_read,
+    [SYS_write] = sys_write,
+    [SYS_sbrk] = sys_sbrk,
+    [SYS_procsnap] = sys_procsnap,
+    [SYS_sysinfo] = sys_sysinfo,
+    [SYS_open] = sys_open,
+    [SYS_close] = sys_close,
+    [SYS_lseek] = sys_lseek,
+    [SYS_unlink] = sys_unlink,
+    [SYS_fstat] = sys_fstat,
+    [SYS_stat] = sys_stat,
+    [SYS_mkdir] = sys_mkdir,
+    [SYS_dup] = sys_dup,
+    [SYS_dup2] = sys_dup2,
+    [SYS_setpgid] = sys_setpgid,
+    [SYS_getpgid] = sys_getpgid,
+    [SYS_ioctl] = sys_ioctl,
+    [SYS_rmdir] = sys_rmdir,
+    [SYS_kcheck] = sys_kcheck,
+    [SYS_tracemark] = sys_tracemark,
+};
+
+void syscall(struct trapframe *tf)
+{
+	uint64_t n = tf->rax;
+
+	curproc->syscalls++;
+	/* Issue 5 records LDE_EV_SYSCALL_ENTER and _EXIT around the call. */
+	tf->rax = n < LDE_NSYSCALL && systab[n] ? (uint64_t)systab[n](tf) : (uint64_t)-ENOSYS;
+}
+
+const char *errno_name(long err)
+{
+	static const char *const names[] = {
+	    [EPERM] = "EPERM",     [ENOENT] = "ENOENT", [ESRCH] = "ESRCH",   [EINTR] = "EINTR",
+	    [EIO] = "EIO",         [E2BIG] = "E2BIG",   [ENOEXEC] = "ENOEXEC", [EBADF] = "EBADF",
+	    [ECHILD] = "ECHILD",   [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
+	    [EFAULT] = "EFAULT",   [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR", [EINVAL] = "EINVAL",
+	    [EMFILE] = "EMFILE",   [ENAMETOOLONG] = "ENAMETOOLONG", [ENOSYS] = "ENOSYS",
+	};
+	return err > 0 && err < (long)ARRAY_SIZE(names) && names[err] ? names[err] : "error";
+}

@@ -1,0 +1,196 @@
+/*
+ * tty.c: the console as a file -- descriptors 0, 1 and 2 of the first
+ * process -- with interrupt-driven input and a small line discipline.
+ *
+ * Input arrives by IRQ 4 (COM1's receiver through the IOAPIC); the
+ * handler feeds each byte to the line discipline and wakes readers, who
+ * sleep BLOCKED on the tty meanwhile.  Cooked mode (the default): bytes
+ * are echoed and collected into a line, editable with backspace/DEL and
+ * ^U; CR is taken as NL; a line is readable once NL or ^D ends it, and a
+ * ^D on an empty line reads as end of input (0).  ^C drops the line
+ * (issue 4 sends SIGINT to the foreground process group from here).  Raw
+ * mode (LDE_TCSETMODE): bytes are readable as they come, without echo.
+ *
+ * Output goes to console_write (one lde console call per chunk on lde's
+ * vmm, the UART elsewhere).
+ */
+#include <lde/errno.h>
+#include <lde/fs.h>
+#include <lde/ports.h>
+#include <lde/tty.h>
+
+#include "defs.h"
+#include "proc.h"
+#include "trap.h"
+
+#define TTY_BUF 1024 /* a power of two */
+#define CTRL(c) ((c)-'@')
+
+static struct {
+	char buf[TTY_BUF];
+	uint32_t r;    /* next byte to read */
+	uint32_t w;    /* end of what readers may take (complete lines) */
+	uint32_t e;    /* end of the line being edited */
+	int mode;      /* LDE_TTY_COOKED or LDE_TTY_RAW */
+	int fg_pgrp;   /* the foreground process group (issue 4: ^C's target) */
+} tty;
+
+static void echo(const char *s, size_t n)
+{
+	console_write(s, n);
+}
+
+static void put(char c)
+{
+	tty.buf[tty.e++ % TTY_BUF] = c;
+}
+
+/* One received byte (from the interrupt handler). */
+static void tty_input(char c)
+{
+	if (tty.e - tty.r >= TTY_BUF)
+		return; /* full: dropped, as a serial line would */
+	if (tty.mode == LDE_TTY_RAW) {
+		put(c);
+		tty.w = tty.e;
+		wakeup(&tty);
+		return;
+	}
+	switch (c) {
+	case 0x7f:
+	case '\b':
+		if (tty.e != tty.w) {
+			tty.e--;
+			echo("\b \b", 3);
+		}
+		return;
+	case CTRL('U'):
+		while (tty.e != tty.w) {
+			tty.e--;
+			echo("\b \b", 3);
+		}
+		return;
+	case CTRL('C'):
+		tty.e = tty.w;
+		echo("^C\n", 3);
+		return;
+	case CTRL('D'):
+		put(c);
+		tty.w = tty.e;
+		wakeup(&tty);
+		return;
+	case '\r':
+		c = '\n';
+		break;
+	}
+	put(c);
+	echo(&c, 1);
+	if (c == '\n' || tty.e - tty.r == TTY_BUF) {
+		tty.w = tty.e;
+		wakeup(&tty);
+	}
+}
+
+static void tty_intr(void)
+{
+	int c;
+
+	while ((c = uart_getc()) >= 0)
+		tty_input((char)c);
+}
+
+void tty_init(void)
+{
+	tty.mode = LDE_TTY_COOKED;
+	irq_register(LDE_COM1_IRQ, tty_intr);
+	uart_rx_irq(true);
+	ioapic_route(LDE_COM1_IRQ, T_IRQ0 + LDE_COM1_IRQ, false);
+}
+
+static long tty_read(struct file *f, uint64_t ubuf, size_t n)
+{
+	char kb[256];
+	size_t k = 0;
+
+	(void)f;
+	if (n == 0)
+		return 0;
+	while (tty.r == tty.w)
+		sleep_on(&tty, "console");
+	while (k < n && k < sizeof(kb) && tty.r != tty.w) {
+		char c = tty.buf[tty.r % TTY_BUF];
+		if (c == CTRL('D') && tty.mode == LDE_TTY_COOKED) {
+			if (k == 0)
+				tty.r++; /* end of input: this read returns 0 */
+			break;   /* else the ^D ends the next read */
+		}
+		tty.r++;
+		kb[k++] = c;
+		if (c == '\n' && tty.mode == LDE_TTY_COOKED)
+			break;
+	}
+	if (copyout(ubuf, kb, k))
+		return -EFAULT;
+	return (long)k;
+}
+
+static char wbuf[LDE_CONSOLE_MAX / 2];
+
+/* A chunk is copied in before anything is written, so a bad pointer in a
+ * first chunk writes nothing and gives EFAULT. */
+static long tty_write(struct file *f, uint64_t ubuf, size_t n)
+{
+	size_t done = 0;
+
+	(void)f;
+	while (done < n) {
+		size_t k = n - done < sizeof(wbuf) ? n - done : sizeof(wbuf);
+		if (copyin(wbuf, ubuf + done, k))
+			return done ? (long)done : -EFAULT;
+		console_write(wbuf, k);
+		done += k;
+	}
+	return (long)done;
+}
+
+static int tty_stat(struct file *f, struct lde_stat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->ino = 0;
+	st->mode = LDE_S_IFCHR | 0620;
+	st->nlink = 1;
+	return 0;
+}
+
+static long tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
+{
+	(void)f;
+	switch (req) {
+	case LDE_TCGETMODE:
+		return tty.mode;
+	case LDE_TCSETMODE:
+		if (arg != LDE_TTY_COOKED && arg != LDE_TTY_RAW)
+			return -EINVAL;
+		tty.mode = (int)arg;
+		tty.w = tty.e; /* what was typed so far becomes readable */
+		wakeup(&tty);
+		return 0;
+	case LDE_TIOCGPGRP:
+		return tty.fg_pgrp;
+	case LDE_TIOCSPGRP:
+		if ((int64_t)arg <= 0 || arg > PID_MAX)
+			return -EINVAL;
+		tty.fg_pgrp = (int)arg;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const struct fileops console_fops = {
+    .kind = "console",
+    .read = tty_read,
+    .write = tty_write,
+    .stat = tty_stat,
+    .ioctl = tty_ioctl,
+};
