@@ -15,10 +15,13 @@
 #include <lde/ports.h>
 #include <lde/pvh.h>
 
+#include <lde/proc.h>
+
 #include "defs.h"
 #include "lapic.h"
 #include "memlayout.h"
 #include "mmu.h"
+#include "proc.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -225,7 +228,10 @@ static enum result t_gdt(void)
 
 	asm volatile("str %0; mov %%cs, %1; mov %%ss, %2; sgdt %3; sidt %4"
 	             : "=r"(tr), "=r"(cs), "=r"(ss), "=m"(gdtr), "=m"(idtr));
-	CHECK(tr == SEG_TSS && cs == SEG_KCODE && ss == SEG_KDATA, "TR %x CS %x SS %x", tr, cs, ss);
+	/* SS is the null selector after any trap from ring 3 (long mode
+	 * loads it so): the boot probe ran ring-3 code already. */
+	CHECK(tr == SEG_TSS && cs == SEG_KCODE && (ss == SEG_KDATA || ss == 0), "TR %x CS %x SS %x",
+	      tr, cs, ss);
 	CHECK(gdtr.limit == NSEGS * 8 - 1, "GDT limit %u", gdtr.limit);
 	CHECK(idtr.limit == 256 * 16 - 1, "IDT limit %u", idtr.limit);
 	return PASS;
@@ -382,6 +388,135 @@ static enum result t_vm_space(void)
 	CHECK(r2 == -EFAULT, "page still mapped after vm_unmap (stale TLB?)");
 	vm_free(pml4);
 	CHECK(kalloc_free_pages() == free0, "%ld pages leaked", free0 - kalloc_free_pages());
+	return PASS;
+}
+
+/* ---- user address spaces (uvm.c) ------------------------------------ */
+
+/* The boot probe found a working way for both system-call instructions,
+ * and turned on exactly the workarounds it saw work. */
+static enum result t_trappaths(void)
+{
+	uint32_t sc = trapquirk_path(false), i80 = trapquirk_path(true);
+
+	kprintf("# %s\n", trapquirk_describe());
+	CHECK(sc != LDE_PATH_BROKEN, "syscall does not work here");
+	CHECK(i80 != LDE_PATH_BROKEN, "int 0x80 does not work here");
+	CHECK(sc == LDE_PATH_NATIVE || sc == LDE_PATH_PF_LSTAR, "syscall path %u", sc);
+	CHECK(i80 == LDE_PATH_NATIVE || i80 == LDE_PATH_UD_INT80, "int 0x80 path %u", i80);
+	CHECK(trapquirk_pf_lstar == (sc == LDE_PATH_PF_LSTAR), "#PF@LSTAR workaround flag");
+	CHECK(trapquirk_ud_int80 == (i80 == LDE_PATH_UD_INT80), "#UD workaround flag");
+	return PASS;
+}
+
+/* One RW user page at USER_BASE in a scratch space, made active. */
+static enum result scratch_space(struct vmspace *vs, uint64_t *pa)
+{
+	CHECK(uvm_init(vs) == 0, "uvm_init: out of memory");
+	CHECK(uvm_add_area(vs, USER_BASE, USER_BASE + PGSIZE, PTE_W | pte_nx, false) == 0 &&
+	          uvm_map_new(vs, USER_BASE, true, pa) == 0,
+	      "mapping a user page");
+	uvm_activate(vs);
+	return PASS;
+}
+
+static enum result t_copy(void)
+{
+	static const struct {
+		uint64_t addr, n;
+		int want;
+	} cases[] = {
+	    {USER_BASE, 16, 0},
+	    {USER_BASE + PGSIZE - 8, 8, 0},
+	    {USER_BASE, 0, 0},
+	    {0, 0, 0},                           /* nothing to copy: no access */
+	    {USER_BASE + PGSIZE - 8, 16, -EFAULT}, /* runs into an unmapped page */
+	    {USER_BASE - 8, 16, -EFAULT},
+	    {0, 8, -EFAULT},
+	    {USER_TOP - 8, 16, -EFAULT},         /* past the end of user space */
+	    {USER_TOP, 1, -EFAULT},
+	    {KERNBASE, 8, -EFAULT},
+	    {PHYSMAP, 8, -EFAULT},
+	    {0x0000800000000000ull, 8, -EFAULT}, /* non-canonical */
+	    {USER_BASE, ~0ull - 4, -EFAULT},     /* wraps around */
+	    {~0ull - 3, 8, -EFAULT},
+	};
+	uint64_t free0 = kalloc_avail_pages(), pa;
+	struct vmspace vs;
+	char buf[32] = "0123456789abcdefghijklmnopqrstu";
+	enum result r = scratch_space(&vs, &pa);
+	int bad = 0;
+
+	if (r != PASS)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int in = copyin(buf, cases[i].addr, cases[i].n);
+		int out = copyout(cases[i].addr, buf, cases[i].n);
+		if (in != cases[i].want || out != cases[i].want) {
+			kprintf("# case %zu: copy %p+%lu: in %d out %d, want %d\n", i,
+			        (void *)cases[i].addr, cases[i].n, in, out, cases[i].want);
+			bad++;
+		}
+	}
+	/* Strings: terminated, unterminated up to a hole, too long. */
+	char *page = P2V(pa), s[8];
+	memset(page, 'x', PGSIZE);
+	page[100] = 0;
+	long n1 = ustrnlen(USER_BASE, 256), n2 = ustrnlen(USER_BASE + 200, 8192);
+	long n3 = copyinstr(s, USER_BASE + 90, sizeof(s)), n4 = copyinstr(s, USER_BASE + 95, sizeof(s));
+	long n5 = ustrnlen(USER_TOP - 1, 10), n6 = ustrnlen(KERNBASE, 10);
+	vm_activate(kpml4);
+	uvm_free(&vs);
+	CHECK(!bad, "%d copy case(s) wrong", bad);
+	CHECK(n1 == 100, "ustrnlen of a 100-byte string: %ld", n1);
+	CHECK(n2 == -EFAULT, "ustrnlen running into a hole: %ld", n2);
+	CHECK(n3 == -ENAMETOOLONG && n4 == 5 && !strcmp(s, "xxxxx"), "copyinstr: %ld, %ld [%s]", n3,
+	      n4, s);
+	CHECK(n5 == -EFAULT && n6 == -EFAULT, "ustrnlen at the top/kernel: %ld %ld", n5, n6);
+	CHECK(kalloc_avail_pages() == free0, "%ld pages leaked", free0 - kalloc_avail_pages());
+	return PASS;
+}
+
+/* fork shares the frame; a write fault copies it for the space that
+ * writes while shared, and just re-enables writing for the last one. */
+static enum result t_cow(void)
+{
+	uint64_t free0 = kalloc_avail_pages(), pa, va = USER_BASE;
+	struct vmspace a, b;
+	enum result r = scratch_space(&a, &pa);
+
+	if (r != PASS)
+		return r;
+	*(volatile uint64_t *)va = 0xc0ffee;
+	int forked = uvm_fork(&b, &a);
+	pte_t *ea = vm_walk(a.pml4, va, false), *eb = forked ? NULL : vm_walk(b.pml4, va, false);
+	bool shared = !forked && ea && eb && PTE_ADDR(*ea) == pa && PTE_ADDR(*eb) == pa &&
+	              kref_get(pa) == 2 && !(*ea & PTE_W) && !(*eb & PTE_W) && (*ea & PTE_COW) &&
+	              (*eb & PTE_COW);
+	int fb = -1, fa = -1;
+	uint64_t pb = 0;
+	if (shared) {
+		uvm_activate(&b);
+		fb = uvm_fault(&b, va, PF_P | PF_W | PF_U); /* copies */
+		*(volatile uint64_t *)va = 0xbeef;
+		pb = PTE_ADDR(*eb);
+		uvm_activate(&a);
+		fa = uvm_fault(&a, va, PF_P | PF_W | PF_U); /* last reference: no copy */
+	}
+	uint64_t va_val = *(volatile uint64_t *)va, refs = kref_get(pa);
+	bool a_writable = (*ea & PTE_W) && !(*ea & PTE_COW) && PTE_ADDR(*ea) == pa;
+	vm_activate(kpml4);
+	uint64_t pb_val = pb ? *(volatile uint64_t *)P2V(pb) : 0;
+	if (!forked)
+		uvm_free(&b);
+	uvm_free(&a);
+	CHECK(forked == 0, "uvm_fork: %d", forked);
+	CHECK(shared, "after fork the frame is not shared read-only COW with 2 references");
+	CHECK(fb == 0 && pb && pb != pa && pb_val == 0xbeef, "the child's write fault did not copy");
+	CHECK(fa == 0 && a_writable && refs == 1 && va_val == 0xc0ffee,
+	      "the parent's write fault: %d, writable %d, refs %lu, value %lx", fa, a_writable,
+	      refs, va_val);
+	CHECK(kalloc_avail_pages() == free0, "%ld pages leaked", free0 - kalloc_avail_pages());
 	return PASS;
 }
 
@@ -586,6 +721,9 @@ static const struct check {
     {"vm", "executing kernel data faults (NX)", t_nx},
     {"vm", "PHYSMAP maps RAM and the uncached LAPIC", t_physmap},
     {"vm", "new address space: map, use, unmap, free", t_vm_space},
+    {"uvm", "the trap-path probe found both system-call paths", t_trappaths},
+    {"uvm", "copyin/copyout/ustrnlen: ranges, holes, overflow, kernel addresses", t_copy},
+    {"uvm", "copy-on-write: fork shares, write faults copy or reuse", t_cow},
     {"kalloc", "free memory avoids the kernel, the loader's data and modules", t_kalloc_ranges},
     {"kalloc", "every page handed out once and taken back", t_kalloc_all},
     {"kalloc", "freed pages are handed out again", t_kalloc_reuse},
