@@ -10,6 +10,7 @@
 #include <lde/ports.h>
 
 #include "defs.h"
+#include "trace.h"
 #include "x86.h"
 
 bool on_lde;
@@ -22,6 +23,7 @@ void platform_init(void)
 noreturn void poweroff(int status)
 {
 	cli();
+	trace_shutdown(); /* the last drain, when tracing */
 	if (on_lde)
 		outl(LDE_PORT_EXIT, (uint32_t)status & 0xff);
 	outb(LDE_PORT_DEBUG_EXIT, (uint8_t)status);

@@ -22,6 +22,7 @@
 #include "memlayout.h"
 #include "mmu.h"
 #include "proc.h"
+#include "trace.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -697,6 +698,32 @@ static enum result t_uart_irq(void)
 	return PASS;
 }
 
+/* ---- trace ring ---------------------------------------------------- */
+
+/* Twice the ring and more, as kernel marks (LDE_EV_USER, pid 0, a0 =
+ * 0x7e57, a1 = i): the watermark drains must keep up, none dropped.  The
+ * host test (tests/51-trace-p2.t) finds every mark, in order. */
+static enum result t_trace(void)
+{
+	struct trace_info a, b;
+	uint32_t n;
+
+	if (!trace_info(&a))
+		return skip("the vmm is not tracing (./vmm --trace FILE)");
+	if (!(trace_mask & LDE_TRACE_SYSCALL))
+		return skip("marks are not traced (--trace-events without syscall)");
+	n = 2 * a.nrec + 3;
+	for (uint32_t i = 0; i < n; i++)
+		trace_event(LDE_EV_USER, 0, 0x7e57, i);
+	trace_info(&b);
+	CHECK(b.head - a.head == n, "head moved by %lu, want %u", b.head - a.head, n);
+	CHECK(b.dropped == a.dropped, "%lu marks dropped", b.dropped - a.dropped);
+	CHECK(b.head - b.tail < b.watermark, "not drained: head %lu, tail %lu, watermark %u",
+	      b.head, b.tail, b.watermark);
+	kprintf("# %u marks through a ring of %u records\n", n, a.nrec);
+	return PASS;
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 static const struct check {
@@ -730,6 +757,7 @@ static const struct check {
     {"timer", "TSC rate known", t_tsc},
     {"timer", "ticks arrive at HZ (+-10% over 200 ms of TSC)", t_timer},
     {"irq", "IOAPIC delivers COM1 IRQ 4", t_uart_irq},
+    {"trace", "ring writer: marks in order, drained at the watermark, none dropped", t_trace},
 };
 
 /* ---- crashes on purpose -------------------------------------------- */
