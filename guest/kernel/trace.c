@@ -33,6 +33,15 @@ static struct {
 	struct lde_trace_rec recs[TRACE_NREC_MAX];
 } ring __attribute__((aligned(4096)));
 
+/* A port call about the ring.  The vmm reads and writes the ring during
+ * it, so it is a compiler barrier: no ring store sinks past it, no ring
+ * field is kept in a register across it (x86.h's outl makes no such
+ * promise). */
+static inline void ring_call(uint16_t port, uint32_t v)
+{
+	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
 int trace_set_ring(const char *val)
 {
 	uint64_t n;
@@ -58,7 +67,7 @@ void trace_init(void)
 	h->mask = 0;
 	h->tsc_khz = tsc_khz;
 	h->head = h->tail = h->dropped = 0;
-	outl(LDE_PORT_TRACE_SETUP, (uint32_t)V2P(h));
+	ring_call(LDE_PORT_TRACE_SETUP, (uint32_t)V2P(h));
 	trace_mask = h->mask & LDE_TRACE_ALL & ~LDE_TRACE_EXIT; /* set by the vmm */
 	if (!kopts.quiet)
 		kprintf("trace: ring of %u records at %p, drained at %u, events 0x%x\n", nrec,
@@ -88,7 +97,7 @@ void trace_write(unsigned type, int32_t pid, uint64_t a0, uint64_t a1)
 		asm volatile("" : : : "memory"); /* the record, then head */
 		h->head = head + 1;
 		if (head + 1 - tail == watermark)
-			outl(LDE_PORT_TRACE_DRAIN, 0);
+			ring_call(LDE_PORT_TRACE_DRAIN, 0);
 	}
 	if (flags & RFLAGS_IF)
 		sti();
@@ -97,7 +106,7 @@ void trace_write(unsigned type, int32_t pid, uint64_t a0, uint64_t a1)
 void trace_shutdown(void)
 {
 	if (trace_mask)
-		outl(LDE_PORT_TRACE_DRAIN, 0);
+		ring_call(LDE_PORT_TRACE_DRAIN, 0);
 }
 
 bool trace_info(struct trace_info *ti)
