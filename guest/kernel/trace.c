@@ -25,6 +25,8 @@
 
 uint32_t trace_mask;
 
+_Static_assert(__builtin_offsetof(struct lde_trace_rec, pid) == 12, "type, flags, pid: 8 bytes");
+
 static uint32_t nrec = TRACE_NREC_DEFAULT;
 static uint32_t slotmask, watermark; /* nrec - 1; when to ask for a drain */
 
@@ -87,11 +89,12 @@ void trace_write(unsigned type, int32_t pid, uint64_t a0, uint64_t a1)
 	if (head - tail >= nrec) {
 		h->dropped++;
 	} else {
+		/* type, flags (0) and pid are one 8-byte word: one store */
+		const uint64_t meta = (uint16_t)type | (uint64_t)(uint32_t)pid << 32;
+
 		r = &ring.recs[head & slotmask];
 		r->tsc = rdtsc();
-		r->type = (uint16_t)type;
-		r->flags = 0;
-		r->pid = pid;
+		*(uint64_t *)&r->type = meta; /* -fno-strict-aliasing */
 		r->a0 = a0;
 		r->a1 = a1;
 		asm volatile("" : : : "memory"); /* the record, then head */
