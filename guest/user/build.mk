@@ -33,9 +33,9 @@ USER_LINK = $(LD) $(USER_LDFLAGS) -o $@ $(LIBC_CRT0) $(filter-out $(LIBC_CRT0),$
 	$(LIBC_A) $(USER_LIBGCC)
 
 define USER_PROG
-$(USER_B)/$(1): $(USER_B)/obj/$(1).o $$(patsubst $(USER_DIR)/%,$(USER_B)/obj/%.o,$$(basename \
-		$$(wildcard $(USER_DIR)/$(1)/*.c $(USER_DIR)/$(1)/*.S))) \
-		$(LIBC_A) $(LIBC_CRT0) $(USER_LDSCRIPT)
+USER_OBJS_$(1) := $(USER_B)/obj/$(1).o $$(patsubst $(USER_DIR)/%,$(USER_B)/obj/%.o,$$(basename \
+		$$(wildcard $(USER_DIR)/$(1)/*.c $(USER_DIR)/$(1)/*.S)))
+$(USER_B)/$(1): $$(USER_OBJS_$(1)) $(LIBC_A) $(LIBC_CRT0) $(USER_LDSCRIPT)
 	$$(Q)$$(USER_LINK)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call USER_PROG,$(p))))
@@ -66,6 +66,26 @@ $(INITRD): $(USER_BINS) $(INITRD_SRCS) $(USER_DIR)/build.mk
 
 .PHONY: initrd
 initrd: $(INITRD)
+
+# The same programs relinked over guest/lib/host/linux_shim.c (lde's calls
+# served by Linux), in a copy of the initrd's tree, for tests/33 to run in
+# a chroot on the host.
+LINUX_ROOT := $(B)/tests/linux-root
+LINUX_SHIM_O := $(B)/tests/linux_shim.o
+
+$(LINUX_SHIM_O): $(LIBC_DIR)/host/linux_shim.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LIBC_CFLAGS) -c -o $@ $<
+
+$(LINUX_ROOT)/.built: $(INITRD) $(LINUX_SHIM_O) $(foreach p,$(USER_PROGS),$(USER_OBJS_$(p)))
+	$(Q)rm -rf $(LINUX_ROOT) && mkdir -p $(LINUX_ROOT)/bin
+	$(Q)cp $(INITRD_SRCS) $(LINUX_ROOT)/
+	$(Q)$(foreach p,$(USER_PROGS),$(LD) $(USER_LDFLAGS) \
+		-o $(LINUX_ROOT)/$(if $(filter init,$(p)),init,bin/$(p)) $(LIBC_CRT0) \
+		$(USER_OBJS_$(p)) $(LINUX_SHIM_O) $(LIBC_A) $(USER_LIBGCC) &&) true
+	$(Q)touch $@
+
+TEST_DEPS += $(LINUX_ROOT)/.built
 
 TEST_DEPS += $(INITRD)
 

@@ -175,7 +175,7 @@ static int __attribute__((noinline)) deep(int n)
 
 static void use_64k(void)
 {
-	_exit(deep(64) == 0 ? 0 : 1);
+	_exit(deep(64) == 64 * 65 / 2 ? 0 : 1); /* 1 + 2 + ... + 64 */
 }
 
 static void overflow(void)
