@@ -27,6 +27,15 @@ static inline void trace_event(unsigned type, int32_t pid, uint64_t a0, uint64_t
 		trace_write(type, pid, a0, a1);
 }
 
+/* Is any category of cat traced?  For a path with two hooks (system-call
+ * enter and exit): test once, keep the answer in a register, and call
+ * trace_write directly; under kvm_pvm each load of trace_mask costs
+ * ~5,000 cycles, a test of a register ~1,700. */
+static inline bool trace_on(uint32_t cat)
+{
+	return __builtin_expect((trace_mask & cat) != 0, 0);
+}
+
 /* After tsc_init: asks the vmm whether it traces, and if so announces the
  * ring.  Only on lde's vmm; elsewhere tracing stays off. */
 void trace_init(void);
