@@ -731,7 +731,8 @@ static void json_record(const struct lde_trace_rec *r, uint64_t t)
 	}
 }
 
-/* A vmm-side note on the timeline (ring set up, events dropped). */
+/* A vmm-side note on the timeline (ring set up, events dropped), stamped
+ * with the latest event's time so the text stays in time order. */
 static void note(uint64_t t, const char *name, const char *args_json, const char *text)
 {
 	if (T.json)
@@ -885,7 +886,7 @@ int trace_setup(struct vm *vm, uint32_t gpa)
 	         h.nrec, h.watermark);
 	snprintf(text, sizeof(text), "trace ring at 0x%x: %u records, watermark %u", gpa, h.nrec,
 	         h.watermark);
-	note(host_tsc(), "trace ring set up", args, text);
+	note(T.t_last, "trace ring set up", args, text);
 	return VM_CONTINUE;
 }
 
