@@ -7,6 +7,9 @@
  *                        for each that fails, then "intact" and exit 0
  *                        (a failed exec must leave the caller whole)
  *   ktest paths          print the system-call paths sysinfo reports
+ *   ktest each MODE[=ARG]...  run `ktest MODE ARG` in a child for each, and
+ *                        print "each: MODE: exit N" or "each: MODE: signal
+ *                        S" as it ends; then "each: done" (we survived)
  *   ktest FAULT [ADDR]   die by the fault (the kernel prints one line):
  *     null        read address 0               SIGSEGV
  *     kwrite      write the kernel image       SIGSEGV
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <lde.h>
 
 #define KERNEL_ADDR  0xffffffff80100000ul
@@ -121,6 +125,31 @@ int main(int argc, char *argv[])
 			return 1;
 		printf("syscall %s, int 0x80 %s\n", lde_trappath_name(si.syscall_path),
 		       lde_trappath_name(si.int80_path));
+		return 0;
+	}
+	if (!strcmp(mode, "each")) {
+		for (int i = 2; i < argc; i++) {
+			char m[64], *eq;
+			snprintf(m, sizeof m, "%s", argv[i]);
+			if ((eq = strchr(m, '=')))
+				*eq++ = '\0';
+			pid_t pid = fork();
+			if (pid == 0) {
+				char *args[] = {"ktest", m, eq, NULL};
+				execv("/bin/ktest", args);
+				_exit(127);
+			}
+			int st;
+			if (pid < 0 || waitpid(pid, &st, 0) != pid) {
+				printf("each: %s: fork/wait failed\n", m);
+				return 1;
+			}
+			if (WIFSIGNALED(st))
+				printf("each: %s: signal %d\n", m, WTERMSIG(st));
+			else
+				printf("each: %s: exit %d\n", m, WEXITSTATUS(st));
+		}
+		printf("each: done\n");
 		return 0;
 	}
 	if (!strcmp(mode, "exec")) {
