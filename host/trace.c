@@ -167,12 +167,19 @@ static const char *jstr(char *dst, size_t cap, const char *s)
 
 /* ---- time ---- */
 
-static double ts_us(uint64_t host)
+/* Nanoseconds since time zero, exactly once per instant: every time in
+ * the output is printed from this, in microseconds with three decimals,
+ * so a slice that ends where the next begins shows the same number for
+ * both (Perfetto rounds ts * 1000 back to these nanoseconds). */
+static uint64_t ts_ns(uint64_t host)
 {
 	int64_t d = (int64_t)(host - T.t0);
 
-	return d <= 0 ? 0.0 : (double)d * 1000.0 / (double)T.khz;
+	return d <= 0 ? 0 : (uint64_t)((unsigned __int128)d * 1000000u / T.khz);
 }
+
+#define US_FMT     "%llu.%03llu"
+#define US_ARG(ns) (unsigned long long)((ns) / 1000), (unsigned long long)((ns) % 1000)
 
 static uint64_t guest_to_host(uint64_t gtsc)
 {
@@ -421,7 +428,7 @@ static void text_line(uint64_t t, const char *who, int64_t pid, const char *fmt,
 		snprintf(whom, sizeof(whom), "kernel");
 	else if (pid > 0)
 		snprintf(whom, sizeof(whom), "pid %lld", (long long)pid);
-	out("%14.3f  %-5s  %-10s %s\n", ts_us(t), who, whom, what);
+	out("%10llu.%03llu  %-5s  %-10s %s\n", US_ARG(ts_ns(t)), who, whom, what);
 }
 
 static void text_record(const struct lde_trace_rec *r, uint64_t t)
@@ -513,9 +520,9 @@ static void j_instant(uint64_t t, int tid, const char *cat, const char *name, co
 	char esc[96];
 
 	j_sep();
-	out("{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"i\",\"ts\":%.3f,\"pid\":%d,\"tid\":%d,"
+	out("{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"i\",\"ts\":" US_FMT ",\"pid\":%d,\"tid\":%d,"
 	    "\"s\":\"%s\",\"args\":{%s}}",
-	    jstr(esc, sizeof(esc), name), cat, ts_us(t), tid ? JSON_GUEST : JSON_VMM,
+	    jstr(esc, sizeof(esc), name), cat, US_ARG(ts_ns(t)), tid ? JSON_GUEST : JSON_VMM,
 	    tid ? tid : JSON_VMM, tid ? "t" : "g", args);
 }
 
@@ -523,12 +530,12 @@ static void j_slice(uint64_t start, uint64_t end, int pid, int tid, const char *
                     const char *name, const char *cname, const char *args)
 {
 	char esc[96];
-	double s = ts_us(start), e = ts_us(end);
+	const uint64_t s = ts_ns(start), e = ts_ns(end), d = e > s ? e - s : 0;
 
 	j_sep();
-	out("{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"ts\":%.3f,\"dur\":%.3f,\"pid\":%d,"
-	    "\"tid\":%d,%s%s%s\"args\":{%s}}",
-	    jstr(esc, sizeof(esc), name), cat, s, e > s ? e - s : 0.0, pid, tid,
+	out("{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"ts\":" US_FMT ",\"dur\":" US_FMT
+	    ",\"pid\":%d,\"tid\":%d,%s%s%s\"args\":{%s}}",
+	    jstr(esc, sizeof(esc), name), cat, US_ARG(s), US_ARG(d), pid, tid,
 	    cname ? "\"cname\":\"" : "", cname ? cname : "", cname ? "\"," : "", args);
 }
 
@@ -950,7 +957,9 @@ int trace_exit(struct vm *vm, uint32_t reason, uint64_t t_ret, uint64_t t_done, 
 static void header(void)
 {
 	if (T.json) {
-		out("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+		/* No displayTimeUnit: some Perfetto versions take it as the
+		 * unit of ts, which is microseconds here as the format says. */
+		out("{\"traceEvents\":[");
 		T.first_event = true;
 		j_meta("process_name", JSON_GUEST, JSON_GUEST, "lde guest", 0);
 		j_meta("process_sort_index", JSON_GUEST, JSON_GUEST, NULL, 0);
