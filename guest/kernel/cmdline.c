@@ -13,6 +13,7 @@
  * first user program and its arguments (kopts.argv, issue 3).
  */
 #include "defs.h"
+#include "trace.h"
 
 struct kopts kopts = {.hz = 100, .slice_ms = 10, .expect_args = -1};
 static char pool[BOOT_CMDLINE];
@@ -181,6 +182,7 @@ static const struct {
     {"fpu", set_fpu},                 /* FPU state switching: eager (default) or lazy */
     {"expect_mem", set_expect_mem},   /* selftest: the RAM the VMM was given */
     {"expect_args", set_expect_args}, /* selftest: user words on the command line */
+    {"tracering", trace_set_ring},    /* trace ring size in records (trace.c) */
 };
 
 /* Apply w if it is a kernel option; false if it is not one. */

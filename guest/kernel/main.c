@@ -18,6 +18,7 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "trace.h"
 #include "x86.h"
 
 uint64_t boot_tsc_entry;
@@ -96,6 +97,7 @@ noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc)
 	phase_done("apic");
 	tsc_init();
 	phase_done("tsc");
+	trace_init(); /* after the TSC rate, which the ring's header carries */
 	syscall_init();
 	fpu_init();
 	trapquirk_probe();
