@@ -13,7 +13,8 @@
 ; SYS_floor (rax = 0) returns 0 from each entry stub at once, before any
 ; frame is built: the floor of each path for benchmarks.  That includes
 ; the two kvm_pvm paths (trapquirk.c), whose hooks sit in the #UD and #PF
-; stubs and are skipped unless the boot probe turned them on.
+; stubs and are skipped unless the boot probe turned them on; they turn
+; the fault's frame into a system call's right there.
 ;
 ; The kernel is uniprocessor and keeps no per-CPU data in GS, so there is
 ; no swapgs here; the SYSCALL stack is TSS.rsp0, the running process's
@@ -92,55 +93,72 @@ syscall_entry:
 	o64 sysret
 
 ; kvm_pvm: SYSCALL runs LSTAR at CPL 3, where the supervisor page faults
-; (trapquirk.c).  rax = 0 on such a fault is SYS_floor: back to rcx at
-; once.  rax is the scratch register (the result is 0).  Everything else
-; goes on as a plain #PF, which trap() hands to trapquirk_syscall().
-; Frame: error, rip, cs, rflags, rsp, ss.
+; (trapquirk.c).  A #PF from user mode at RIP = LSTAR with the error code
+; the boot probe saw (a jump to LSTAR faults with another: a fetch), RCX
+; a canonical user address and the two bytes before it `syscall` (0f 05)
+; is that system call: the frame becomes the
+; one `int $0x80` would have built, returning to RCX with RFLAGS from R11,
+; and goes to trap() as T_SYSCALL (iretq back).  rax = 0 is SYS_floor:
+; back at once.  rax serves as scratch until the frame is built, so it is
+; saved first.  Frame: error, rip, cs, rflags, rsp, ss.
 pf_quirk:
-	test rax, rax
-	jnz vector14_plain
 	test byte [rsp + 16], 3
 	jz vector14_plain
+	push rax
 	mov rax, syscall_entry
-	cmp [rsp + 8], rax
-	jne .no
+	cmp [rsp + 16], rax
+	jne pf_quirk_no
 	mov rax, [trapquirk_pf_err]
-	cmp [rsp], rax
-	jne .no
+	cmp [rsp + 8], rax
+	jne pf_quirk_no
 	mov rax, rcx
 	shr rax, 47
-	jnz .no				; not a canonical user address
-	mov [rsp + 8], rcx
+	jnz pf_quirk_no				; not a canonical user address
+pf_quirk_load:
+	movzx eax, word [rcx - 2]	; may fault: EXTABLE below
+	cmp eax, 0x050f			; `syscall` right before the return address
+	jne pf_quirk_no
+	pop rax
+	mov [rsp + 8], rcx		; rip
 	mov qword [rsp + 16], SEG_UCODE | 3
-	mov rax, r11
-	and rax, RFLAGS_USER_MASK
-	or rax, RFLAGS_USER_SET
-	mov [rsp + 24], rax
+	mov [rsp + 24], r11
+	and qword [rsp + 24], RFLAGS_USER_MASK
+	or qword [rsp + 24], RFLAGS_USER_SET
 	mov qword [rsp + 40], SEG_UDATA | 3
-	xor eax, eax
+	test rax, rax
+	jz pf_quirk_floor
+	mov qword [rsp], 0		; error
+	push T_SYSCALL
+	jmp alltraps
+pf_quirk_floor:
 	add rsp, 8			; the error code
 	iretq
-.no:
-	xor eax, eax
+pf_quirk_no:
+	pop rax
 	jmp vector14_plain
+EXTABLE pf_quirk_load, pf_quirk_no
 
-; kvm_pvm: `int $0x80` in ring 3 raises #UD at the instruction.  rax = 0
-; with CD 80 at RIP is SYS_floor: step over it.  Frame: rip, cs, ...
+; kvm_pvm: `int $0x80` in ring 3 raises #UD at the instruction.  CD 80 at
+; RIP is that system call: step over it and go on as T_SYSCALL (rax = 0:
+; SYS_floor, back at once).  Frame: rip, cs, ...
 ud_quirk:
-	test rax, rax
-	jnz vector6_plain
 	test byte [rsp + 8], 3
 	jz vector6_plain
-	mov rax, [rsp]
+	push rax
+	mov rax, [rsp + 8]
 ud_quirk_load:
 	movzx eax, word [rax]		; may fault: EXTABLE below
 	cmp eax, 0x80cd
 	jne ud_quirk_no
+	pop rax
 	add qword [rsp], 2
-	xor eax, eax
-	iretq
+	test rax, rax
+	jz int80_floor
+	push 0
+	push T_SYSCALL
+	jmp alltraps
 ud_quirk_no:
-	xor eax, eax
+	pop rax
 	jmp vector6_plain
 EXTABLE ud_quirk_load, ud_quirk_no
 

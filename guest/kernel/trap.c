@@ -7,7 +7,7 @@
  * The same system-call table serves `syscall` (syscall_entry, vector
  * T_SYSCALL64), `int $0x80` (T_SYSCALL) and, where the boot probe found
  * this machine's KVM (trapquirk.c), the #PF and #UD those instructions
- * raise there.
+ * raise there, which trap.asm's stubs turn into T_SYSCALL frames.
  *
  * A user-mode exception never stops the kernel: a page fault may be a
  * copy-on-write or first-touch fault (uvm.c), anything else ends the
@@ -243,8 +243,6 @@ static void user_exception(struct trapframe *tf, uint64_t cr2)
 		trapquirk_probe_trap(tf);
 		return;
 	}
-	if ((v == T_PF || v == T_UD) && trapquirk_syscall(tf))
-		return;
 	if (v == T_PF) {
 		int r = uvm_fault(&p->vm, cr2, tf->error);
 		if (r == 0)

@@ -9,11 +9,13 @@
  *  - `syscall` runs LSTAR at CPL 3.  LSTAR lies on a supervisor page, so
  *    the fetch faults: #PF from CPL 3 with RIP = CR2 = LSTAR on the rsp0
  *    stack, RCX/R11 holding the return RIP and RFLAGS as `syscall` left
- *    them.  Served here: RIP <- RCX, RFLAGS <- R11, then the system call.
- *  - `int $0x80` raises #UD at the instruction.  Served here: CD 80 at
- *    RIP is stepped over, then the system call.
- * Both leave by iretq.  SYS_floor on these paths is answered in trap.asm's
- * #PF and #UD stubs, which look at the flags below first.
+ *    them.  Served as: RIP <- RCX, RFLAGS <- R11, then the system call.
+ *  - `int $0x80` raises #UD at the instruction.  Served as: CD 80 at RIP
+ *    is stepped over, then the system call.
+ * The serving is done in trap.asm's #PF and #UD stubs -- each ring-0
+ * instruction costs ~1,700 cycles here, so the fault's frame becomes a
+ * system call's frame there, with no detour through C -- and only when
+ * the flags below are on.  Both paths leave by iretq.
  *
  * The probe runs a few bytes of ring-3 code in a scratch address space
  * with interrupts off: `syscall`, then `hlt`; and `int $0x80`, then
@@ -22,8 +24,8 @@
  * and expects the #GP of the `hlt` right after it (so the way back is
  * exercised too).  Only a workaround the probe saw work is turned on: on
  * a real VT-x host a user `jmp` to LSTAR stays a plain #PF (SIGSEGV), and
- * even here it is one unless RCX points just past a `syscall` and the
- * error code is the one the probe saw.
+ * even here it is one unless the error code is the one the probe saw (a
+ * jump's fetch fault differs) and RCX points just past a `syscall`.
  */
 #include <lde/proc.h>
 
@@ -52,29 +54,6 @@ static void from_syscall(struct trapframe *tf)
 	tf->cs = SEG_UCODE | 3;
 	tf->ss = SEG_UDATA | 3;
 	tf_changed(tf);
-}
-
-/* A user-mode #PF or #UD that is really a system call on this KVM: serve
- * it and return true. */
-bool trapquirk_syscall(struct trapframe *tf)
-{
-	uint16_t op;
-
-	if (tf->vector == T_PF) {
-		uint64_t ret = tf->rcx;
-		if (!trapquirk_pf_lstar || tf->rip != (uint64_t)syscall_entry ||
-		    tf->error != trapquirk_pf_err || ret < 2 || copyin(&op, ret - 2, 2) ||
-		    op != 0x050f)
-			return false;
-		from_syscall(tf);
-	} else {
-		if (!trapquirk_ud_int80 || copyin(&op, tf->rip, 2) || op != 0x80cd)
-			return false;
-		tf->rip += 2;
-		tf_changed(tf);
-	}
-	syscall(tf);
-	return true;
 }
 
 /* ---- the boot probe ---------------------------------------------------- */
