@@ -309,7 +309,8 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		sleep_on(p, "wait");
+		if (sleep_on(p, "wait"))
+			return -EINTR;
 	}
 }
 

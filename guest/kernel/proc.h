@@ -221,7 +221,8 @@ void ready(struct proc *p);       /* EMBRYO/BLOCKED -> READY, queued */
 void yield(void);                 /* RUNNING -> READY, voluntary */
 void run_child_first(struct proc *c); /* EMBRYO child runs, the parent waits */
 void preempt(void);               /* RUNNING -> READY, involuntary */
-void sleep_on(const void *chan, const char *wchan);
+int sleep_on(const void *chan, const char *wchan); /* 0 or -EINTR */
+void unblock(struct proc *p);     /* BLOCKED -> READY for a signal */
 void wakeup(const void *chan);
 long sleep_ms(uint64_t ms);
 noreturn void sched_exit(void);   /* the caller is a ZOMBIE now */
@@ -246,6 +247,7 @@ extern const char *fpu_mode;
 
 /* signal.c: the one place a fault or a kill reaches a process */
 void sig_post(struct proc *p, int sig);
+long sig_kill(long pid, long sig);
 void sig_return_user(struct trapframe *tf);
 const char *sig_name(int sig);
 
@@ -259,7 +261,6 @@ void trap_user_fault(struct trapframe *tf, int sig, const char *why);
 extern uint8_t trapquirk_pf_lstar, trapquirk_ud_int80;
 extern uint64_t trapquirk_pf_err;
 void trapquirk_probe(void);
-bool trapquirk_syscall(struct trapframe *tf);
 void trapquirk_probe_trap(struct trapframe *tf);
 uint32_t trapquirk_path(bool int80);
 const char *trapquirk_describe(void);

@@ -19,6 +19,8 @@
  * sets need_resched, which trap.c acts on just before returning to user
  * mode.
  */
+#include <lde/errno.h>
+
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
@@ -123,12 +125,15 @@ void preempt(void)
 	sched();
 }
 
-/* Block until wakeup(chan).  The caller tested its condition with
- * interrupts off, so no wakeup can slip in between. */
-void sleep_on(const void *chan, const char *wchan)
+/* Block until wakeup(chan): 0, or -EINTR when a signal is pending (then
+ * or at once).  The caller tested its condition with interrupts off, so
+ * no wakeup can slip in between. */
+int sleep_on(const void *chan, const char *wchan)
 {
 	struct proc *p = curproc;
 
+	if (p->sigpending)
+		return -EINTR;
 	p->chan = chan;
 	p->wchan = wchan;
 	p->vswitches++;
@@ -137,6 +142,16 @@ void sleep_on(const void *chan, const char *wchan)
 	sched();
 	p->chan = NULL;
 	p->wchan = NULL;
+	return p->sigpending ? -EINTR : 0;
+}
+
+/* A signal for a BLOCKED process: off its wait or sleep list, READY. */
+void unblock(struct proc *p)
+{
+	list_del(&p->link);
+	ready(p);
+	if (p->chan == &sleepq)
+		next_wake = list_empty(&sleepq) ? UINT64_MAX : LINKED(sleepq.next)->wake_tsc;
 }
 
 void wakeup(const void *chan)
@@ -163,12 +178,15 @@ static void wake_sleepers(uint64_t now)
 	next_wake = list_empty(&sleepq) ? UINT64_MAX : LINKED(sleepq.next)->wake_tsc;
 }
 
-/* Block for ms milliseconds (woken by the first tick after). */
+/* Block for ms milliseconds (woken by the first tick after): 0, or
+ * -EINTR when a signal cut it short. */
 long sleep_ms(uint64_t ms)
 {
 	struct proc *p = curproc;
 	struct list *l;
 
+	if (p->sigpending)
+		return -EINTR;
 	if (ms == 0)
 		return 0;
 	p->wake_tsc = ms < UINT64_MAX / 2 / tsc_khz ? rdtsc() + ms * tsc_khz : UINT64_MAX;
@@ -184,7 +202,7 @@ long sleep_ms(uint64_t ms)
 	sched();
 	p->chan = NULL;
 	p->wchan = NULL;
-	return 0;
+	return p->sigpending ? -EINTR : 0;
 }
 
 /* The caller is a ZOMBIE and never runs again. */

@@ -33,6 +33,7 @@ static const sysfn systab[LDE_NSYSCALL] = {
     [SYS_sbrk] = sys_sbrk,
     [SYS_procsnap] = sys_procsnap,
     [SYS_sysinfo] = sys_sysinfo,
+    [SYS_kill] = sys_kill,
     [SYS_open] = sys_open,
     [SYS_close] = sys_close,
     [SYS_lseek] = sys_lseek,

@@ -31,6 +31,7 @@ long sys_sbrk(struct trapframe *tf);
 long sys_procsnap(struct trapframe *tf);
 long sys_sysinfo(struct trapframe *tf);
 long sys_setpgid(struct trapframe *tf);
+long sys_kill(struct trapframe *tf);
 long sys_getpgid(struct trapframe *tf);
 long sys_kcheck(struct trapframe *tf);
 long sys_tracemark(struct trapframe *tf);

@@ -116,7 +116,8 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 	if (n == 0)
 		return 0;
 	while (tty.r == tty.w)
-		sleep_on(&tty, "console");
+		if (sleep_on(&tty, "console"))
+			return -EINTR;
 	while (k < n && k < sizeof(kb) && tty.r != tty.w) {
 		char c = tty.buf[tty.r % TTY_BUF];
 		if (c == CTRL('D') && tty.mode == LDE_TTY_COOKED) {
