@@ -236,19 +236,47 @@ int uvm_map_new(struct vmspace *vs, uint64_t va, bool zero, uint64_t *pa)
 
 /* ---- fork ------------------------------------------------------------ */
 
-static int share_one(struct vmspace *src, uint64_t va, pte_t *e, void *arg)
-{
-	struct vmspace *dst = arg;
-	pte_t *d = uwalk(dst, va, true);
+/* The page tables of one 2 MiB chunk in two spaces, remembered from one
+ * area to the next (areas often share a chunk): a walk costs ~400k cycles
+ * in ring 0 under this machine's KVM. */
+struct ptcache {
+	uint64_t chunk;
+	pte_t *src, *dst;
+};
 
-	(void)src;
-	if (!d)
-		return -ENOMEM;
-	if (*e & PTE_W)
-		*e = (*e & ~PTE_W) | PTE_COW;
-	kref_inc(PTE_ADDR(*e));
-	*d = *e;
-	dst->pages++;
+/* Share src's pages in [lo, hi) with dst, entry by entry. */
+static int share_range(struct vmspace *dst, struct vmspace *src, uint64_t lo, uint64_t hi,
+                       struct ptcache *pc)
+{
+	for (uint64_t va = lo; va < hi;) {
+		uint64_t chunk = va & ~(LPGSIZE - 1), end = chunk + LPGSIZE;
+		if (end > hi)
+			end = hi;
+		if (pc->chunk != chunk) {
+			pc->chunk = chunk;
+			pc->src = uwalk(src, chunk, false);
+			pc->dst = NULL;
+		}
+		if (!pc->src) {
+			va = end;
+			continue;
+		}
+		if (!pc->dst && !(pc->dst = uwalk(dst, chunk, true))) {
+			pc->chunk = 1; /* not a chunk: forget */
+			return -ENOMEM;
+		}
+		pte_t *e = pc->src + PTX(1, va), *d = pc->dst + PTX(1, va);
+		for (; va < end; va += PGSIZE, e++, d++) {
+			pte_t pte = *e;
+			if (!(pte & PTE_P))
+				continue;
+			if (pte & PTE_W)
+				*e = pte = (pte & ~PTE_W) | PTE_COW;
+			kref_inc(PTE_ADDR(pte));
+			*d = pte;
+			dst->pages++;
+		}
+	}
 	return 0;
 }
 
@@ -266,8 +294,9 @@ int uvm_fork(struct vmspace *dst, struct vmspace *src)
 	dst->heap = src->heap;
 	dst->narea = src->narea;
 	memcpy(dst->area, src->area, sizeof(src->area));
+	struct ptcache pc = {.chunk = 1};
 	for (int i = 0; i < src->narea && !r; i++)
-		r = walk_range(src, src->area[i].mlo, src->area[i].mhi, share_one, dst);
+		r = share_range(dst, src, src->area[i].mlo, src->area[i].mhi, &pc);
 	lcr3(rcr3()); /* src's writable pages just became read-only */
 	if (r)
 		uvm_free(dst);
