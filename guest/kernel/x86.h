@@ -15,28 +15,31 @@
 #define asm __asm__
 #endif
 
+/* Port I/O is a device access: the "memory" clobber keeps the compiler
+ * from moving loads and stores across it (lde's port calls hand the vmm
+ * buffers in guest memory, read as the instruction executes). */
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
 	return v;
 }
 
 static inline void outb(uint16_t port, uint8_t v)
 {
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 static inline uint32_t inl(uint16_t port)
 {
 	uint32_t v;
-	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
 	return v;
 }
 
 static inline void outl(uint16_t port, uint32_t v)
 {
-	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 static inline uint64_t rdtsc(void)
