@@ -7,6 +7,8 @@
  *                        for each that fails, then "intact" and exit 0
  *                        (a failed exec must leave the caller whole)
  *   ktest paths          print the system-call paths sysinfo reports
+ *   ktest cost [N]       what kernel operations cost, in TSC cycles: the
+ *                        median over N rounds (default 15) of each figure
  *   ktest each MODE[=ARG]...  run `ktest MODE ARG` in a child for each, and
  *                        print "each: MODE: exit N" or "each: MODE: signal
  *                        S" as it ends; then "each: done" (we survived)
@@ -32,6 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <lde.h>
 
@@ -55,6 +59,124 @@ static const char *errno_name(int e)
 
 /* Each level takes ~0.5 KiB of stack; depth says when to stop, which
  * no stack can reach. */
+/* ---- costs ------------------------------------------------------------ */
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+#define MAXROUNDS 64
+static uint64_t tsc_khz;
+
+/* Print the median and minimum of r[0..n) (cycles per operation). */
+static void report(const char *what, uint64_t *r, int n)
+{
+	qsort(r, (size_t)n, sizeof r[0], cmp_u64);
+	uint64_t med = r[n / 2];
+	printf("cost: %-28s %10lu cyc %9lu ns  (min %lu)\n", what, (unsigned long)med,
+	       (unsigned long)(med * 1000000 / tsc_khz), (unsigned long)r[0]);
+}
+
+/* bss: zero-fill on demand */
+static volatile char zfod_area[64 * 4096] __attribute__((aligned(4096)));
+static volatile char cow_area[64 * 4096] __attribute__((aligned(4096)));
+
+static int costs(int rounds)
+{
+	struct lde_sysinfo si;
+	uint64_t r[MAXROUNDS];
+	enum { CALLS = 20 };
+	if (lde_sysinfo(&si) < 0)
+		return 1;
+	tsc_khz = si.tsc_khz;
+	printf("cost: paths syscall %s, int 0x80 %s; %d rounds\n", lde_trappath_name(si.syscall_path),
+	       lde_trappath_name(si.int80_path), rounds);
+	static const struct {
+		const char *name;
+		long nr;
+		int int80;
+	} calls[] = {{"floor via syscall", SYS_floor, 0}, {"floor via int 0x80", SYS_floor, 1},
+		     {"getpid via syscall", SYS_getpid, 0}, {"getpid via int 0x80", SYS_getpid, 1}};
+	for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
+		for (int i = 0; i < rounds; i++) {
+			uint64_t t = rdtsc();
+			for (int k = 0; k < CALLS; k++)
+				calls[c].int80 ? lde_syscall_int80(calls[c].nr) : lde_syscall(calls[c].nr);
+			r[i] = (rdtsc() - t) / CALLS;
+		}
+		report(calls[c].name, r, rounds);
+	}
+	/* yield with another process READY: each yield is a switch there and back. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (;;)
+			sched_yield();
+	}
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t = rdtsc();
+		for (int k = 0; k < CALLS; k++)
+			sched_yield();
+		r[i] = (rdtsc() - t) / CALLS / 2;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	report("switch (yield, half a round)", r, rounds);
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t = rdtsc();
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		waitpid(c, NULL, 0);
+		r[i] = rdtsc() - t;
+	}
+	report("fork + exit + wait", r, rounds);
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t = rdtsc();
+		pid_t c = fork();
+		if (c == 0) {
+			char *args[] = {"nop", NULL};
+			execv("/bin/nop", args);
+			_exit(127);
+		}
+		waitpid(c, NULL, 0);
+		r[i] = rdtsc() - t;
+	}
+	report("fork + exec nop + exit + wait", r, rounds);
+	/* First touch of bss pages: one zero-fill fault each. */
+	int npages = rounds < 64 ? rounds : 64;
+	for (int i = 0; i < npages; i++) {
+		uint64_t t = rdtsc();
+		zfod_area[i * 4096] = 1;
+		r[i] = rdtsc() - t;
+	}
+	report("page fault, zero-fill", r, npages);
+	/* Copy-on-write: touched here, written by a child after fork. */
+	for (int i = 0; i < npages; i++)
+		cow_area[i * 4096] = 1;
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < npages; i++) {
+			uint64_t t = rdtsc();
+			cow_area[i * 4096] = 2;
+			r[i] = rdtsc() - t;
+		}
+		report("page fault, copy-on-write", r, npages);
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
 static int __attribute__((noinline)) recurse(volatile char *prev, unsigned long depth)
 {
 	volatile char frame[512];
@@ -119,6 +241,10 @@ int main(int argc, char *argv[])
 		return atoi(argv[2]);
 	if (!strcmp(mode, "sleep") && argc == 3)
 		return msleep((unsigned)atoi(argv[2])) == 0 ? 0 : 1;
+	if (!strcmp(mode, "cost")) {
+		int n = argc > 2 ? atoi(argv[2]) : 15;
+		return costs(n < 3 ? 3 : n > MAXROUNDS ? MAXROUNDS : n);
+	}
 	if (!strcmp(mode, "paths")) {
 		struct lde_sysinfo si;
 		if (lde_sysinfo(&si) < 0)
