@@ -1,5 +1,5 @@
 /*
- * ktest MODE [ARG...]: the kernel's host tests' helper (tests/33-process.t).
+ * ktest MODE [ARG...]: the kernel's host tests' helper (tests/34-process.t).
  *
  *   ktest exit N         exit with status N
  *   ktest sleep MS       sleep MS milliseconds, then exit 0

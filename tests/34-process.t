@@ -1,5 +1,5 @@
 #!/bin/bash
-# 33-process.t: the kernel's process layer seen from the host, on every
+# 34-process.t: the kernel's process layer seen from the host, on every
 # platform (issue 3):
 #  - the boot line names the system-call paths the probe found, sysinfo
 #    agrees, and usertests' both-paths tests pass through each path;
