@@ -85,6 +85,9 @@ for plat in $(guest_platforms); do
 
 	# Exit statuses pass through unchanged; a death by signal S gives 128 + S.
 	while read -r want args; do
+		# QEMU's isa-debug-exit exits with (V << 1) | 1 and only the low 8
+		# bits of that reach us, so a status of 128 or more arrives as V & 127.
+		case $plat in qemu-*) want=$((want & 127)) ;; esac
 		# shellcheck disable=SC2086
 		run "$plat" $args
 		is "$STATUS" "$want" "$plat: '$args' gives status $want"
