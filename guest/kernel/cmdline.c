@@ -143,19 +143,6 @@ static int set_slice(const char *val)
 	return val ? parse_u32(val, 1, 1000, &kopts.slice_ms) : -1;
 }
 
-static int set_fpu(const char *val)
-{
-	if (!val)
-		return -1;
-	if (!strcmp(val, "lazy"))
-		kopts.fpu_lazy = true;
-	else if (!strcmp(val, "eager"))
-		kopts.fpu_lazy = false;
-	else
-		return -1;
-	return 0;
-}
-
 static int set_expect_mem(const char *val)
 {
 	return val ? parse_size(val, &kopts.expect_mem) : -1;
@@ -179,7 +166,6 @@ static const struct {
     {"quiet", set_quiet},             /* no banner */
     {"hz", set_hz},                   /* timer ticks per second, 10..1000 */
     {"slice", set_slice},             /* scheduler slice in ms, 1..1000 */
-    {"fpu", set_fpu},                 /* FPU state switching: eager (default) or lazy */
     {"expect_mem", set_expect_mem},   /* selftest: the RAM the VMM was given */
     {"expect_args", set_expect_args}, /* selftest: user words on the command line */
     {"tracering", trace_set_ring},    /* trace ring size in records (trace.c) */

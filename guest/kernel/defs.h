@@ -140,7 +140,6 @@ struct kopts {
 	const char *selftest_name; /* selftest=NAME, or NULL */
 	bool quiet;
 	uint32_t hz, slice_ms;
-	bool fpu_lazy;       /* fpu=lazy: CR0.TS and #NM instead of eager fxsave */
 	uint64_t expect_mem; /* selftest: RAM the loader was told, 0 = not given */
 	int expect_args;     /* selftest: user words expected, -1 = not given */
 	int nopts;           /* words consumed as kernel options */

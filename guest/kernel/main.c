@@ -66,7 +66,6 @@ static void banner(void)
 	cmdline_print();
 	print_phases();
 	kprintf("trap paths: %s\n", trapquirk_describe());
-	kprintf("fpu: %s switching\n", fpu_mode);
 }
 
 noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc);

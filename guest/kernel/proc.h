@@ -242,8 +242,6 @@ void fpu_reset(struct proc *p);
 void fpu_fork(struct proc *child);
 void fpu_switch(struct proc *next);
 void fpu_exit(struct proc *p);
-bool fpu_nm_trap(void);
-extern const char *fpu_mode;
 
 /* signal.c: the one place a fault or a kill reaches a process */
 void sig_post(struct proc *p, int sig);

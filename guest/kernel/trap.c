@@ -251,8 +251,6 @@ static void user_exception(struct trapframe *tf, uint64_t cr2)
 			why = "out of memory";
 		p->fault_addr = cr2;
 	}
-	if (v == T_NM && fpu_nm_trap())
-		return;
 	trap_user_fault(tf, exc_signal[v] ? exc_signal[v] : SIGSEGV, why);
 }
 
