@@ -193,6 +193,7 @@ void console_start_input(struct vm *vm)
 	sigdelset(&all, SIGFPE);
 	sigdelset(&all, SIGILL);
 	sigdelset(&all, SIGABRT);
+	sigdelset(&all, SIGSYS); /* the sandbox's report (seccomp.c) */
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);

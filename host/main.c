@@ -162,6 +162,8 @@ int main(int argc, char **argv)
 	exit_set_run(vm.run);
 	console_start_input(&vm);
 	exit_arm_timeout(o.timeout);
+	if (!o.no_sandbox)
+		sandbox_enter(&vm); /* from here on, only what the loop needs */
 
 	st = vcpu_loop(&vm);
 	if (vm.observed) {

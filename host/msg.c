@@ -28,6 +28,16 @@ static bool same_output(void)
 	return same;
 }
 
+static void put_line(const char *buf, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(2, buf + off, n - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
 static void vmsg(const char *fmt, va_list ap)
 {
 	char buf[1024];
@@ -45,12 +55,7 @@ static void vmsg(const char *fmt, va_list ap)
 		k = 0;
 	n += (size_t)k < sizeof(buf) - n - 1 ? (size_t)k : sizeof(buf) - n - 2;
 	buf[n++] = '\n';
-	for (size_t off = 0; off < n;) {
-		ssize_t w = write(2, buf + off, n - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	put_line(buf, n);
 }
 
 void msg(const char *fmt, ...)
@@ -60,6 +65,28 @@ void msg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+}
+
+void msg_prepare(void)
+{
+	(void)same_output();
+}
+
+void msg_raw(const char *text)
+{
+	char buf[512];
+	size_t n = 0;
+
+	if (msg_quiet)
+		return;
+	if (atomic_exchange(&msg_console_midline, false) && same_output())
+		buf[n++] = '\n';
+	memcpy(buf + n, "vmm: ", 5);
+	n += 5;
+	while (*text && n < sizeof(buf) - 1)
+		buf[n++] = *text++;
+	buf[n++] = '\n';
+	put_line(buf, n);
 }
 
 void vmm_exit(int status)

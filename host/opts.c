@@ -32,6 +32,8 @@ const char opts_usage[] =
     "                        other name one line per event (- is stderr)\n"
     "      --trace-events=LIST  what to trace, comma-separated: syscall, sched,\n"
     "                        proc, irq, exit, signal (default all)\n"
+    "      --no-sandbox      run without the seccomp filter the vmm confines\n"
+    "                        itself with before the guest runs (debugging)\n"
     "  -h, --help            this text\n"
     "  -V, --version         the vmm's version\n"
     "\n"
@@ -40,7 +42,7 @@ const char opts_usage[] =
     "121-127 while it runs (see README).  Console: Ctrl-A x quits,\n"
     "Ctrl-A Ctrl-A sends Ctrl-A.\n";
 
-enum { OPT_STATS = 0x100, OPT_TRACE, OPT_TRACE_EVENTS }; /* long options only */
+enum { OPT_STATS = 0x100, OPT_TRACE, OPT_TRACE_EVENTS, OPT_NO_SANDBOX }; /* long options only */
 
 static const struct option longopts[] = {
     {"mem", required_argument, NULL, 'm'},
@@ -51,6 +53,7 @@ static const struct option longopts[] = {
     {"stats", no_argument, NULL, OPT_STATS},
     {"trace", required_argument, NULL, OPT_TRACE},
     {"trace-events", required_argument, NULL, OPT_TRACE_EVENTS},
+    {"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
     {NULL, 0, NULL, 0},
 };
 
@@ -270,6 +273,9 @@ int opts_parse(int argc, char **argv, struct opts *o, char *err, size_t errlen)
 			break;
 		case OPT_STATS:
 			o->stats = true;
+			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
 			break;
 		case OPT_TRACE:
 			if (*optarg == '\0')

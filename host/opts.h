@@ -27,6 +27,7 @@ struct opts {
 	const char *guest;                  /* path of the guest ELF */
 	const char *initrd;                 /* path of the initrd, NULL = none */
 	bool stats;                         /* --stats: the exit table at exit */
+	bool no_sandbox;                    /* --no-sandbox: no seccomp filter */
 	const char *trace;                  /* --trace FILE, NULL = none */
 	uint32_t trace_mask;                /* --trace-events: LDE_TRACE_* bits */
 	char cmdline[OPTS_CMDLINE_MAX + 1]; /* the words after --, quoted */

@@ -12,6 +12,7 @@
  *   stats.c    --stats: the table of exits and the vmm's time on them
  *   trace.c    --trace: the guest's trace ring and the exits, one timeline
  *   msg.c      one-line messages and fatal exits
+ *   seccomp.c  the sandbox the vmm enters before the guest runs
  *   elf.c pvh.c uart.c opts.c  pure: loader, boot info, 16550, options
  */
 #ifndef VMM_VMM_H
@@ -103,12 +104,20 @@ int trace_drain_call(struct vm *vm);
 /* dump.c */
 void dump_vcpu(const struct vm *vm);
 
+/* seccomp.c: confines every thread to the calls the running vmm makes; a
+ * forbidden one ends the vmm (LDE_VMM_EXIT_SECCOMP).  Dies if it cannot. */
+void sandbox_enter(const struct vm *vm);
+
 /* msg.c: "vmm: <text>" as one line on stderr, starting a line of its own
  * when the console left one unfinished on the same file. */
 __attribute__((format(printf, 1, 2))) void msg(const char *fmt, ...);
 __attribute__((format(printf, 2, 3), noreturn)) void die(int status, const char *fmt, ...);
 /* Restores the terminal and exits with status (or by the stopping signal). */
 __attribute__((noreturn)) void vmm_exit(int status);
+/* msg() of a finished line, async-signal-safe (for signal handlers). */
+void msg_raw(const char *text);
+/* Does now what messages need later, before the sandbox forbids it. */
+void msg_prepare(void);
 extern _Atomic bool msg_console_midline; /* the console's last byte was not '\n' */
 extern bool msg_quiet;                   /* fuzzers: no messages */
 
