@@ -99,12 +99,15 @@ static void tty_intr(void)
 		tty_input((char)c);
 }
 
+/* The pin is unmasked before the UART may raise it (an edge on a masked
+ * pin is lost), and bytes that came before are taken at once. */
 void tty_init(void)
 {
 	tty.mode = LDE_TTY_COOKED;
 	irq_register(LDE_COM1_IRQ, tty_intr);
-	uart_rx_irq(true);
 	ioapic_route(LDE_COM1_IRQ, T_IRQ0 + LDE_COM1_IRQ, false);
+	uart_rx_irq(true);
+	tty_intr();
 }
 
 static long tty_read(struct file *f, uint64_t ubuf, size_t n)
