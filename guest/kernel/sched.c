@@ -20,6 +20,7 @@
  * mode.
  */
 #include <lde/errno.h>
+#include <lde/trace.h>
 
 #include "defs.h"
 #include "memlayout.h"
@@ -48,12 +49,14 @@ uint64_t uptime_ms(void)
 	return (rdtsc() - boot_tsc_entry) / tsc_khz;
 }
 
-/* Leave curproc (its state already changed by the caller) for next, or
- * for the idle loop if next is NULL. */
-static void switch_to(struct proc *next)
+/* Leave curproc (its state already changed by the caller, for `why`:
+ * enum lde_switch_reason) for next, or for the idle loop if next is NULL.
+ * Issue 5's LDE_EV_SWITCH hook goes here. */
+static void switch_to(struct proc *next, int why)
 {
 	struct proc *prev = curproc;
 
+	(void)why;
 	if (next) {
 		proc_setstate(next, LDE_PROC_RUNNING);
 		next->slice = slice_ticks;
@@ -77,9 +80,9 @@ static struct proc *runq_pop(void)
 }
 
 /* Run the next READY process, or idle. */
-static void sched(void)
+static void sched(int why)
 {
-	switch_to(runq_pop());
+	switch_to(runq_pop(), why);
 }
 
 void ready(struct proc *p)
@@ -99,7 +102,7 @@ void run_child_first(struct proc *c)
 	list_add_tail(runq.next, &c->link); /* at the head */
 	p->vswitches++;
 	ready(p);
-	sched();
+	sched(LDE_SW_YIELDED);
 }
 
 void yield(void)
@@ -110,7 +113,7 @@ void yield(void)
 		return; /* nobody else wants the CPU */
 	p->vswitches++;
 	ready(p);
-	sched();
+	sched(LDE_SW_YIELDED);
 }
 
 void preempt(void)
@@ -122,7 +125,7 @@ void preempt(void)
 		return;
 	p->iswitches++;
 	ready(p);
-	sched();
+	sched(LDE_SW_PREEMPTED);
 }
 
 /* Block until wakeup(chan): 0, or -EINTR when a signal is pending (then
@@ -139,7 +142,7 @@ int sleep_on(const void *chan, const char *wchan)
 	p->vswitches++;
 	proc_setstate(p, LDE_PROC_BLOCKED);
 	list_add_tail(&waitq, &p->link);
-	sched();
+	sched(LDE_SW_BLOCKED);
 	p->chan = NULL;
 	p->wchan = NULL;
 	return p->sigpending ? -EINTR : 0;
@@ -199,7 +202,7 @@ long sleep_ms(uint64_t ms)
 	p->wchan = "sleep";
 	p->vswitches++;
 	proc_setstate(p, LDE_PROC_BLOCKED);
-	sched();
+	sched(LDE_SW_BLOCKED);
 	p->chan = NULL;
 	p->wchan = NULL;
 	return p->sigpending ? -EINTR : 0;
@@ -208,7 +211,7 @@ long sleep_ms(uint64_t ms)
 /* The caller is a ZOMBIE and never runs again. */
 noreturn void sched_exit(void)
 {
-	sched();
+	sched(LDE_SW_EXITED);
 	panic("sched_exit: a zombie ran");
 }
 
@@ -231,7 +234,7 @@ noreturn void sched_idle(void)
 	for (;;) {
 		struct proc *p = runq_pop();
 		if (p) {
-			switch_to(p);
+			switch_to(p, LDE_SW_YIELDED); /* the idle loop yields */
 			continue;
 		}
 		sti_hlt();
