@@ -4,7 +4,8 @@
 #  - the boot line names the system-call paths the probe found, sysinfo
 #    agrees, and usertests' both-paths tests pass through each path;
 #  - exit statuses pass through (a death by signal S gives 128 + S);
-#  - every kind of user fault prints one line and the kernel keeps going;
+#  - every kind of user fault prints one line and the kernel keeps going
+#    (single-stepping into either system-call instruction included);
 #  - --initrd FILE (QEMU: -initrd) replaces the embedded archive, and
 #    exec of missing and malformed ELFs returns an error to an intact
 #    caller;
@@ -69,9 +70,11 @@ hlt|11|#GP general protection at rip
 out|11|#GP general protection at rip
 wrmsr|11|#GP general protection at rip
 stack|11|#PF page fault \[not present, write, user\] at rip 0x[0-9a-f]+, addr 0x00007fffffefe[0-9a-f]{3}:
+tfsyscall|5|#DB debug at rip
+tfint80|5|#DB debug at rip
 kjump|11|#PF page fault \[[a-z ]+, read, user, fetch\] at rip 0xffffffff80100000,
 jump|11|#PF page fault \[[a-z ]+, read, user, fetch\] at rip '"$lstar"','
-names="null kwrite kread ud de int3 gp priv hlt out wrmsr stack kjump jump=$lstar"
+names="null kwrite kread ud de int3 gp priv hlt out wrmsr stack tfsyscall tfint80 kjump jump=$lstar"
 
 for plat in $(guest_platforms); do
 	# --- the trap paths ---

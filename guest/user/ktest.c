@@ -25,6 +25,8 @@
  *     out         out to lde's exit port       SIGSEGV
  *     wrmsr       wrmsr                        SIGSEGV
  *     stack       runaway recursion            SIGSEGV (the guard page)
+ *     tfsyscall   TF set, then `syscall`       SIGTRAP (single step, in user mode)
+ *     tfint80     TF set, then `int $0x80`     SIGTRAP
  *     kjump       jump into the kernel image   SIGSEGV
  *     jump ADDR   jump to ADDR with rax = 1 and rcx = 0 (given LSTAR: a
  *                 plain SIGSEGV, not a system call)
@@ -219,6 +221,12 @@ static int fault(const char *mode, const char *arg)
 	else if (!strcmp(mode, "wrmsr"))
 		__asm__ volatile("mov $0xc0000082, %%ecx; xor %%eax, %%eax; xor %%edx, %%edx; wrmsr" :::
 				 "rax", "rcx", "rdx");
+	else if (!strcmp(mode, "tfsyscall")) /* single-step into `syscall` */
+		__asm__ volatile("mov $5, %%eax; pushfq; orq $0x100, (%%rsp); popfq; syscall; nop" :::
+				 "rax", "rcx", "r11", "memory");
+	else if (!strcmp(mode, "tfint80"))
+		__asm__ volatile("mov $5, %%eax; pushfq; orq $0x100, (%%rsp); popfq; int $0x80; nop" :::
+				 "rax", "memory");
 	else if (!strcmp(mode, "stack"))
 		return recurse(NULL, ~0ul);
 	else if (!strcmp(mode, "kjump"))
