@@ -1,7 +1,8 @@
-/* errno.c: the messages for errno values and signals. */
+/* errno.c: the messages for errno values and signals; signal names (sig2str, str2sig). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const errmsg[] = {
@@ -79,4 +80,45 @@ const char *strsignal(int sig)
 		return signame[sig];
 	snprintf(unknown, sizeof unknown, "Unknown signal %d", sig);
 	return unknown;
+}
+
+/* POSIX.1-2024's names, without the SIG prefix (kill -l, kill -TERM). */
+static const char *const sigabbrev[LDE_NSIG] = {
+	[SIGHUP] = "HUP",   [SIGINT] = "INT",   [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS",   [SIGFPE] = "FPE",
+	[SIGKILL] = "KILL", [SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGCHLD] = "CHLD",
+	[SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+};
+
+int sig2str(int sig, char *str)
+{
+	if (sig <= 0 || sig >= LDE_NSIG)
+		return -1;
+	if (sigabbrev[sig])
+		strcpy(str, sigabbrev[sig]);
+	else
+		snprintf(str, SIG2STR_MAX, "%d", sig); /* a valid number without a name */
+	return 0;
+}
+
+/* "TERM", "SIGTERM", "term" or "15"; 0 = the null signal by number only. */
+int str2sig(const char *str, int *sig)
+{
+	if (*str >= '0' && *str <= '9') {
+		char *end;
+		long n = strtol(str, &end, 10);
+		if (*end != '\0' || n < 0 || n >= LDE_NSIG)
+			return -1;
+		*sig = (int)n;
+		return 0;
+	}
+	if (strncasecmp(str, "SIG", 3) == 0)
+		str += 3;
+	for (int i = 1; i < LDE_NSIG; i++)
+		if (sigabbrev[i] && strcasecmp(str, sigabbrev[i]) == 0) {
+			*sig = i;
+			return 0;
+		}
+	return -1;
 }

@@ -4,13 +4,14 @@
  *
  * Linked in place of syscall.S (it defines the same symbols), so crt0,
  * the libc and the programs are exactly the guest's; only the numbers
- * and a few argument shapes are translated.  tests/33-libc-linux.t runs
+ * and a few argument shapes are translated (stat, sigaction, getdents).  tests/33-libc-linux.t runs
  * the initrd's programs this way in a chroot.  lde-only calls (procsnap,
  * sysinfo, kcheck, tracemark) answer -ENOSYS; int 0x80 is not available
  * (on Linux it is the 32-bit ABI), so both paths use `syscall`.
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <lde/errno.h>
 #include <lde/fs.h>
 #include <lde/signal.h>
@@ -59,6 +60,45 @@ struct ksigaction {
 };
 
 static uint64_t brk_cur;
+
+/* getdents: Linux's getdents64 records rewritten as lde's 64-byte ones
+ * (whole records only, as lde's kernel returns them); records that do
+ * not fit are read again next time (lseek to the last one copied). */
+static long getdents(long fd, struct lde_dirent *out, unsigned long bytes)
+{
+	unsigned long max = bytes / sizeof *out, n = 0;
+	if (max == 0)
+		return -EINVAL;
+	char buf[2048] __attribute__((aligned(8)));
+	long len = L(217, fd, (long)buf, (long)sizeof buf);
+	if (len <= 0)
+		return len;
+	int64_t resume = 0;
+	for (long off = 0; off < len;) {
+		struct {
+			uint64_t ino;
+			int64_t next; /* the directory offset after this record */
+			uint16_t reclen;
+			uint8_t type;
+			char name[];
+		} *d = (void *)(buf + off);
+		if (n == max) {
+			L(8, fd, resume, 0 /* SEEK_SET */);
+			break;
+		}
+		resume = d->next;
+		struct lde_dirent *e = &out[n++];
+		e->ino = (uint32_t)d->ino;
+		e->type = d->type == 4 ? LDE_S_IFDIR : d->type == 2 ? LDE_S_IFCHR
+			: d->type == 1 ? LDE_S_IFIFO : LDE_S_IFREG;
+		size_t i = 0;
+		for (; d->name[i] && i < LDE_NAME_MAX; i++)
+			e->name[i] = d->name[i];
+		e->name[i] = '\0';
+		off += d->reclen;
+	}
+	return (long)(n * sizeof *out);
+}
 
 static long shim(long n, long a, long b, long c, long d, long e, long f)
 {
@@ -157,6 +197,8 @@ static long shim(long n, long a, long b, long c, long d, long e, long f)
 		return L(83, a, b);
 	case SYS_rmdir:
 		return L(84, a);
+	case SYS_getdents:
+		return getdents(a, (struct lde_dirent *)b, (unsigned long)c);
 	case SYS_pipe:
 		return L(22, a);
 	case SYS_dup:

@@ -37,4 +37,12 @@ int kill(pid_t pid, int sig);
 int raise(int sig);
 const char *strsignal(int sig);
 
+/* Signal names without the SIG prefix (POSIX.1-2024): sig2str writes
+ * "TERM" (or the number, for a signal without a name) into str, which
+ * holds SIG2STR_MAX bytes; str2sig takes "TERM", "SIGTERM" (any case) or
+ * a number.  Both return 0, or -1 for no such signal. */
+#define SIG2STR_MAX 32
+int sig2str(int sig, char *str);
+int str2sig(const char *str, int *sig);
+
 #endif
