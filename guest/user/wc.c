@@ -1,6 +1,7 @@
 /*
- * wc [FILE...]: lines, words and bytes of each file (standard input if
- * none), as "L W C NAME", and a total line for more than one file.
+ * wc [-l] [-w] [-c] [FILE...]: lines, words and bytes of each file
+ * (standard input if none), as "L W C NAME", and a total line for more
+ * than one file.  -l, -w, -c choose which counts to show (in that order).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -35,15 +36,41 @@ static int count(int fd, struct counts *c)
 	return n < 0 ? -1 : 0;
 }
 
+static int want_lines = 1, want_words = 1, want_bytes = 1;
+
 static void show(const struct counts *c, const char *name)
 {
-	printf("%lu %lu %lu%s%s\n", c->lines, c->words, c->bytes, name ? " " : "", name ? name : "");
+	const char *sep = "";
+	if (want_lines) {
+		printf("%lu", c->lines);
+		sep = " ";
+	}
+	if (want_words) {
+		printf("%s%lu", sep, c->words);
+		sep = " ";
+	}
+	if (want_bytes)
+		printf("%s%lu", sep, c->bytes);
+	printf("%s%s\n", name ? " " : "", name ? name : "");
 }
 
 int main(int argc, char *argv[])
 {
 	struct counts total = {0, 0, 0};
-	int status = 0;
+	int status = 0, c, chosen = 0;
+	while ((c = getopt(argc, argv, "lwc")) != -1) {
+		if (c == '?') {
+			fprintf(stderr, "usage: wc [-l] [-w] [-c] [FILE...]\n");
+			return 2;
+		}
+		if (!chosen++)
+			want_lines = want_words = want_bytes = 0;
+		want_lines |= c == 'l';
+		want_words |= c == 'w';
+		want_bytes |= c == 'c';
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 2) {
 		if (count(0, &total) < 0) {
 			fprintf(stderr, "wc: standard input: %s\n", strerror(errno));
