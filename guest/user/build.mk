@@ -16,8 +16,9 @@ USER_LDFLAGS := -static -nostdlib -T $(USER_LDSCRIPT) -z noexecstack -z max-page
 # init); the sources in a directory guest/user/NAME/, if any, are linked
 # into it too (usertests).  bench*.c see bench/ (lde_bench.h).
 USER_PROGS := $(sort $(notdir $(basename $(wildcard $(USER_DIR)/*.c))))
-# Sources shown at the initrd's root, for `wc p3.c` and `cat p1.c`.
-USER_DEMO_SRCS := p1.c p2.c p3.c p4.c
+# Sources shown at the initrd's root, for `wc p3.c`, `cat p1.c` and the
+# OSTEP homework answers (`cat hw3.c`).
+USER_DEMO_SRCS := p1.c p2.c p3.c p4.c $(sort $(notdir $(wildcard $(USER_DIR)/hw*.c)))
 
 USER_BINS := $(addprefix $(USER_B)/,$(USER_PROGS))
 
