@@ -8,6 +8,9 @@
  *
  * With the shell, init exits when the shell does, with the shell's status
  * (128 + signal if it was killed), and the kernel powers off with it.
+ * init ignores the signals a console or a stray kill sends (SIGINT,
+ * SIGQUIT, SIGTSTP, SIGTERM), as process 1 must not die of them: its
+ * children get the default actions back before they exec.
  * After the demo it waits for every remaining process, then exits 0 if
  * each program exited 0, else 1.
  */
@@ -24,10 +27,19 @@
 
 static const char *const demo[] = {"p1", "p2", "p3"};
 
+static const int ignored[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTERM};
+
+static void set_signals(sighandler_t how)
+{
+	for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
+		signal(ignored[i], how);
+}
+
 static pid_t spawn(const char *path, char *const argv[])
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		set_signals(SIG_DFL);
 		execv(path, argv);
 		fprintf(stderr, "init: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -87,6 +99,8 @@ static int run_shell(char **argv)
 int main(int argc, char *argv[])
 {
 	setenv("PATH", "/bin", 0);
+	setenv("HOME", "/", 0);
+	set_signals(SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "demo") == 0)
 		return run_demo();
 	if (argc > 1 && strcmp(argv[1], "sh") == 0) {
