@@ -29,7 +29,7 @@ struct ut_test {
 #define DEFAULT_TIMEOUT 30
 
 /* The table.  Groups: proc, exec, mem, sys (issue 3); signals, pipes,
- * files (issue 4).  Order matters only for kcheck, which runs last. */
+ * files, tty, shell (issue 4).  Order matters only for kcheck, which runs last. */
 static const struct ut_test tests[] = {
 	{"fork_basic", "proc", t_fork_basic, 0, "fork returns the child's pid and 0; getppid"},
 	{"exit_status", "proc", t_exit_status, 0, "exit codes reach waitpid (WIFEXITED/WEXITSTATUS)"},
@@ -102,6 +102,10 @@ static const struct ut_test tests[] = {
 	{"initrd_files", "files", t_initrd_files, 0, "the initrd's files are there"},
 	{"file_errors", "files", t_file_errors, 0, "ENOENT, EEXIST, EISDIR, ENOTDIR, ENOTEMPTY"},
 	{"cwd", "files", t_cwd, 0, "chdir and getcwd"},
+	{"dir_records", "files", t_dir_records, 0, "getdents returns whole 64-byte records"},
+	{"tty_mode", "tty", t_tty_mode, 0, "console modes; isatty; ENOTTY elsewhere"},
+	{"tty_pgrp", "tty", t_tty_pgrp, 0, "the console's foreground process group"},
+	{"sh_smoke", "shell", t_sh_smoke, 60, "sh -c: pipelines, $?, quoting, jobs, redirection"},
 	{"kcheck", "sys", t_kcheck, 0, "the kernel's invariants hold after everything"},
 };
 #define NTESTS (sizeof tests / sizeof tests[0])

@@ -74,7 +74,8 @@ int ut_child_mode(int argc, char **argv);
 	X(pipe_basic) X(pipe_eof) X(pipe_epipe) X(pipe_big) X(pipeline100) X(fd_inherit)           \
 	X(dup_fds) X(close_stdout)                                                                 \
 	X(file_rw) X(file_append) X(file_seek) X(file_stat) X(open_close1000) X(dir_ops)           \
-	X(initrd_files) X(file_errors) X(cwd)
+	X(initrd_files) X(file_errors) X(cwd) X(dir_records)                                       \
+	X(tty_mode) X(tty_pgrp) X(sh_smoke)
 
 #define UT_DECLARE(name) int t_##name(void);
 UT_TESTS(UT_DECLARE)
