@@ -56,6 +56,16 @@ PY
 bad="text short dyn arm class32 nophdr phoff kernel offset filesz wx wrap entry"
 (cd "$tmp/root" && find . -mindepth 1 | sed 's,^\./,,' | LC_ALL=C sort |
 	cpio -o -H newc --quiet >"$tmp/tiny.cpio")
+# Hostile archives: cut in the middle of an entry; a header whose name
+# size runs past the end; bytes that are no cpio at all.
+head -c 1000 "$tmp/tiny.cpio" >"$tmp/cut.cpio"
+python3 - "$tmp/tiny.cpio" "$tmp/namesize.cpio" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[94:102] = b'7fffffff'  # c_namesize of the first entry
+open(sys.argv[2], 'wb').write(b)
+PY
+head -c 5000 /dev/urandom >"$tmp/noise.cpio"
 
 # fault | signal | what the kernel's line says (grep -E)
 faults='null|11|#PF page fault \[not present, read, user\] at rip 0x[0-9a-f]+, addr 0x0+:
@@ -151,6 +161,14 @@ CASES
 		like "$OUT" "^exec /$b: ENOEXEC\$" "$plat: malformed ELF '$b': ENOEXEC"
 	done
 	unlike "$OUT" '^panic|^fault' "$plat: no panic, no fault"
+	for a in cut namesize noise; do
+		case $plat in vmm) opt="--initrd $tmp/$a.cpio" ;; *) opt="-initrd $tmp/$a.cpio" ;; esac
+		# shellcheck disable=SC2086
+		run_guest "$plat" $opt -- ktest exit 3
+		like "$OUT" '^initrd: (bad|no cpio newc) ' "$plat: a hostile initrd ($a) is reported"
+		is "$STATUS" "$(want_status "$plat" 127)" "$plat: ... and the missing program is exit 127, not a panic"
+		like "$OUT" '^lde: cannot run /bin/ktest: ENOENT$' "$plat: ... with one line naming it"
+	done
 done
 
 # --- an idle guest uses no host CPU (the vmm's CPU time while the only
