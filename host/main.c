@@ -60,6 +60,20 @@ static void read_all(int fd, const char *path, uint8_t *buf, uint64_t size)
 	}
 }
 
+/* Fds 0-2 that whoever started us closed get /dev/null, so that no file
+ * the vmm opens (the ELF, /dev/kvm, the VM, the vCPU) takes their place
+ * and receives guest output.  stdout's is read-only: guest output then
+ * fails with EBADF, the documented error for a closed stdout. */
+static void fill_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
+			die(LDE_VMM_EXIT_OSERR, "fd %d closed and /dev/null not there to fill it", fd);
+	}
+}
+
 static uint64_t page_up(uint64_t v)
 {
 	return (v + LAYOUT_PAGE - 1) & ~(uint64_t)(LAYOUT_PAGE - 1);
@@ -102,6 +116,7 @@ int main(int argc, char **argv)
 		printf("vmm (lde) %s\n", VMM_VERSION);
 		return 0;
 	}
+	fill_std_fds();
 	exit_install_signals();
 	term_guard_crashes();
 
