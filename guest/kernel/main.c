@@ -2,8 +2,9 @@
  * main.c: kmain, called by entry.asm in 64-bit mode on the boot stack with
  * the boot page tables, interrupts off.
  *
- * Order matters: the console first (everything reports through it), then
- * the VMM's identity (poweroff needs it), the CPU, GDT and IDT (so a fault
+ * Order matters: the VMM's identity (one port read; poweroff and the
+ * console's setup need it), the console (everything reports through it),
+ * the CPU, GDT and IDT (so a fault
  * from here on is reported, not a triple fault); the start info is copied
  * before the allocator and page tables are built from it; the APICs need
  * the PHYSMAP, the timer needs the TSC rate; the trap-path probe needs
@@ -73,8 +74,8 @@ noreturn void kmain(const struct hvm_start_info *si_phys, uint64_t entry_tsc)
 {
 	boot_tsc_entry = entry_tsc;
 	phase_done("entry");
+	platform_init(); /* one port read: uart_init needs to know */
 	uart_init();
-	platform_init();
 	if ((uint64_t)_kernbase_ld != KERNBASE)
 		panic("kernel.ld's KERNBASE %p differs from memlayout.h's", (void *)_kernbase_ld);
 	phase_done("uart");

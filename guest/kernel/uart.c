@@ -7,6 +7,13 @@
  * (~9 us to lde's vmm), so this halves the exits of a naive driver.
  * Input is read by tty.c's IRQ 4 handler (uart_rx_irq turns the receiver
  * interrupt on); uart_getc never waits.
+ *
+ * Switching the FIFOs on empties the receiver (a 16550 does so, and so
+ * does lde's vmm), which would lose input typed or piped in before boot.
+ * On lde's vmm the FIFOs stay off: console output does not use the UART
+ * there (console.c) and its receiver buffers 4 KiB regardless.  Elsewhere
+ * (QEMU holds input back until the receiver has room) what was received
+ * is kept before the FIFOs go on.
  */
 #include <lde/ports.h>
 
@@ -30,6 +37,9 @@ enum {
 
 /* Bytes we may still write before THRE must be seen again. */
 static unsigned tx_room;
+static unsigned fifo_depth; /* 16 with the FIFOs on, else 1 */
+static uint8_t early[16];   /* received before the FIFOs went on */
+static unsigned nearly, early_r;
 static uint8_t ier; /* the interrupts enabled */
 
 void uart_init(void)
@@ -39,7 +49,13 @@ void uart_init(void)
 	outb(COM1 + UART_DATA, 1);
 	outb(COM1 + UART_IER, 0);
 	outb(COM1 + UART_LCR, 0x03); /* 8N1 */
-	outb(COM1 + UART_IIR, 0x07); /* FIFOs on, both cleared */
+	fifo_depth = 1;
+	if (!on_lde) {
+		while (nearly < sizeof(early) && (inb(COM1 + UART_LSR) & LSR_DR))
+			early[nearly++] = inb(COM1 + UART_DATA);
+		outb(COM1 + UART_IIR, 0x07); /* FIFOs on, both cleared */
+		fifo_depth = FIFO_DEPTH;
+	}
 	outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 (gates the IRQ on a PC) */
 	tx_room = 0;
 }
@@ -52,7 +68,7 @@ void uart_write(const char *s, size_t n)
 		if (tx_room == 0) {
 			while (!(inb(COM1 + UART_LSR) & LSR_THRE))
 				pause();
-			tx_room = FIFO_DEPTH;
+			tx_room = fifo_depth;
 		}
 		size_t k = n < tx_room ? n : tx_room;
 		tx_room -= k;
@@ -64,6 +80,8 @@ void uart_write(const char *s, size_t n)
 /* A received byte, or -1 if none is waiting. */
 int uart_getc(void)
 {
+	if (early_r < nearly)
+		return early[early_r++];
 	if (!(inb(COM1 + UART_LSR) & LSR_DR))
 		return -1;
 	return inb(COM1 + UART_DATA);
