@@ -1,7 +1,9 @@
 ; A guest that misbehaves on request: the first word of its command line
 ; names the case (see `cases` below); an unknown word exits with status 2.
 ; Each case is what a broken or hostile guest does to the vmm; the
-; integration tests (tests/12-vmm-guests.t) check how the vmm ends it.
+; integration tests (tests/12-vmm-guests.t, tests/71-hostile-guests.t)
+; check how the vmm ends it.  The `ops` case runs any sequence of port and
+; memory accesses written on its command line.
 
 %include "pvh.inc"
 
@@ -500,6 +502,310 @@ unexpected:
 	mov eax, 99
 	jmp lde_exit
 
+; ---- ops: any sequence of port and memory accesses ----
+; `ops OP...`: each OP, numbers in hex without 0x, K 1 when left out:
+;   oN:PORT=VAL[*K]    out of N (1, 2 or 4) bytes of VAL, K times
+;   iN:PORT[*K]        in of N bytes, K times
+;   sN:PORT=ADDR*K     rep outs: K elements of N bytes from ADDR
+;   SN:PORT=ADDR*K     rep ins: K elements into ADDR
+;   pN:FIRST=LAST      in of N bytes from each port FIRST..LAST
+;   qN:FIRST=LAST      out of N bytes (0) to each port FIRST..LAST
+;   w:ADDR=VAL[*K]     K dwords of VAL from ADDR on
+;   r:ADDR             read the dword at ADDR
+; Then "ops: survived" and lde exit 0.  A malformed OP: "ops: bad op"
+; and status 2.  tests/71-hostile-guests.t builds its cases from these.
+case_ops:
+	mov esi, [start_info]
+	mov esi, [esi + SI_CMDLINE]
+.word:                                  ; past "ops"
+	lodsb
+	test al, al
+	jz .done
+	cmp al, ' '
+	jne .word
+.next:
+	mov al, [esi]
+	test al, al
+	jz .done
+	cmp al, ' '
+	jne .op
+	inc esi
+	jmp .next
+.op:
+	mov [op_c], al
+	inc esi
+	mov dword [op_n], 4
+	movzx eax, byte [esi]
+	cmp al, ':'
+	je .colon
+	sub al, '0'
+	mov [op_n], eax
+	inc esi
+	cmp byte [esi], ':'
+	jne ops_bad
+.colon:
+	inc esi
+	call hex
+	mov [op_a], eax
+	mov dword [op_b], 0
+	mov dword [op_k], 1
+	cmp byte [esi], '='
+	jne .k
+	inc esi
+	call hex
+	mov [op_b], eax
+.k:
+	cmp byte [esi], '*'
+	jne .go
+	inc esi
+	call hex
+	mov [op_k], eax
+.go:
+	mov al, [esi]                   ; an op ends at a blank or the end
+	test al, al
+	jz .known
+	cmp al, ' '
+	jne ops_bad
+.known:
+	mov ebx, op_table
+.find:
+	mov al, [ebx]
+	test al, al
+	jz ops_bad
+	cmp al, [op_c]
+	je .found
+	add ebx, 8
+	jmp .find
+.found:
+	push esi
+	call [ebx + 4]
+	pop esi
+	jmp .next
+.done:
+	mov esi, msg_ops_ok
+	call puts
+	jmp ok
+
+ops_bad:
+	mov esi, msg_ops_bad
+	call puts
+	mov eax, 2
+	jmp lde_exit
+
+; hex: the hex number at esi -> eax, esi past it; at least one digit.
+hex:
+	xor eax, eax
+	xor ecx, ecx
+.h:
+	movzx edx, byte [esi]
+	cmp dl, '0'
+	jb .end
+	cmp dl, '9'
+	jbe .dec
+	or dl, 0x20
+	cmp dl, 'a'
+	jb .end
+	cmp dl, 'f'
+	ja .end
+	sub dl, 'a' - 10
+	jmp .add
+.dec:
+	sub dl, '0'
+.add:
+	shl eax, 4
+	or eax, edx
+	inc esi
+	inc ecx
+	jmp .h
+.end:
+	test ecx, ecx
+	jz ops_bad
+	ret
+
+; The ops: [op_n] size, [op_a] [op_b] [op_k] the numbers.
+op_out:
+	mov edx, [op_a]
+	mov eax, [op_b]
+	mov ecx, [op_k]
+	jecxz .r
+.l:
+	cmp dword [op_n], 1
+	je .b
+	cmp dword [op_n], 2
+	je .w
+	out dx, eax
+	jmp .n
+.b:
+	out dx, al
+	jmp .n
+.w:
+	out dx, ax
+.n:
+	loop .l
+.r:
+	ret
+
+op_in:
+	mov edx, [op_a]
+	mov ecx, [op_k]
+	jecxz .r
+.l:
+	cmp dword [op_n], 1
+	je .b
+	cmp dword [op_n], 2
+	je .w
+	in eax, dx
+	jmp .n
+.b:
+	in al, dx
+	jmp .n
+.w:
+	in ax, dx
+.n:
+	loop .l
+.r:
+	ret
+
+op_outs:
+	mov edx, [op_a]
+	mov esi, [op_b]
+	mov ecx, [op_k]
+	cmp dword [op_n], 1
+	je .b
+	cmp dword [op_n], 2
+	je .w
+	rep outsd
+	ret
+.b:
+	rep outsb
+	ret
+.w:
+	rep outsw
+	ret
+
+op_ins:
+	mov edx, [op_a]
+	mov edi, [op_b]
+	mov ecx, [op_k]
+	cmp dword [op_n], 1
+	je .b
+	cmp dword [op_n], 2
+	je .w
+	rep insd
+	ret
+.b:
+	rep insb
+	ret
+.w:
+	rep insw
+	ret
+
+; p and q: one access of each port in [op_a, op_b].
+op_probe_in:
+	mov edx, [op_a]
+.l:
+	cmp edx, [op_b]
+	ja .r
+	cmp dword [op_n], 1
+	je .b
+	cmp dword [op_n], 2
+	je .w
+	in eax, dx
+	jmp .n
+.b:
+	in al, dx
+	jmp .n
+.w:
+	in ax, dx
+.n:
+	inc edx
+	jmp .l
+.r:
+	ret
+
+op_probe_out:
+	mov edx, [op_a]
+	xor eax, eax
+.l:
+	cmp edx, [op_b]
+	ja .r
+	cmp dword [op_n], 1
+	je .b
+	cmp dword [op_n], 2
+	je .w
+	out dx, eax
+	jmp .n
+.b:
+	out dx, al
+	jmp .n
+.w:
+	out dx, ax
+.n:
+	inc edx
+	jmp .l
+.r:
+	ret
+
+op_write:
+	mov edi, [op_a]
+	mov eax, [op_b]
+	mov ecx, [op_k]
+	rep stosd
+	ret
+
+op_read:
+	mov eax, [op_a]
+	mov eax, [eax]
+	ret
+
+; ---- paging on with page tables that are garbage: the fetch after it
+; faults, there is no IDT, the CPU triple-faults, and the vmm's register
+; dump walks the guest's tables as they are ----
+
+; 32-bit paging, CR3 outside RAM.
+case_pg_outside:
+	lidt [null_idt]
+	mov eax, 0xfffff000
+	mov cr3, eax
+	jmp pg_on
+; 32-bit paging with 4 MiB pages, CR3 = this code.
+case_pg_self:
+	lidt [null_idt]
+	mov eax, cr4
+	or eax, 0x10                    ; PSE
+	mov cr4, eax
+	mov eax, 0x100000
+	mov cr3, eax
+	jmp pg_on
+; PAE, CR3 = this code as the PDPT.
+case_pg_pae:
+	lidt [null_idt]
+	mov eax, cr4
+	or eax, 0x20                    ; PAE
+	mov cr4, eax
+	mov eax, 0x100000
+	mov cr3, eax
+	jmp pg_on
+; Long mode (compatibility), CR3 = this code as the PML4.
+case_pg_long:
+	lidt [null_idt]
+	mov eax, cr4
+	or eax, 0x20                    ; PAE
+	mov cr4, eax
+	mov ecx, 0xc0000080             ; EFER
+	rdmsr
+	or eax, 0x100                   ; LME
+	wrmsr
+	mov eax, 0x100000
+	mov cr3, eax
+	jmp pg_on
+pg_on:
+	mov eax, cr0
+	or eax, 0x80000000
+	mov cr0, eax
+	jmp $
+
+
 ok:
 	xor eax, eax
 	jmp lde_exit
@@ -540,6 +846,11 @@ cases:
 	dd n_partial_line, case_partial_line
 	dd n_memmap, case_memmap
 	dd n_initrd, case_initrd
+	dd n_ops, case_ops
+	dd n_pg_outside, case_pg_outside
+	dd n_pg_self, case_pg_self
+	dd n_pg_pae, case_pg_pae
+	dd n_pg_long, case_pg_long
 	dd 0, 0
 n_port:           db "port", 0
 n_port_out32:     db "port-out32", 0
@@ -571,6 +882,24 @@ n_echo_irq:       db "echo-irq", 0
 n_partial_line:   db "partial-line", 0
 n_memmap:         db "memmap", 0
 n_initrd:         db "initrd", 0
+n_ops:            db "ops", 0
+n_pg_outside:     db "paging-outside", 0
+n_pg_self:        db "paging-self", 0
+n_pg_pae:         db "paging-pae", 0
+n_pg_long:        db "paging-long", 0
+
+op_table:
+	dd 'o', op_out
+	dd 'i', op_in
+	dd 's', op_outs
+	dd 'S', op_ins
+	dd 'p', op_probe_in
+	dd 'q', op_probe_out
+	dd 'w', op_write
+	dd 'r', op_read
+	dd 0, 0
+msg_ops_ok:   db "ops: survived", 10, 0
+msg_ops_bad:  db "ops: bad op", 10, 0
 
 msg_unknown:  db "hostile: unknown case", 10, 0
 msg_partial:  db "half a line", 0
@@ -605,5 +934,10 @@ section .bss
 alignb 8
 idt:        resb 256 * 8
 start_info: resd 1
+op_c:       resd 1
+op_n:       resd 1
+op_a:       resd 1
+op_b:       resd 1
+op_k:       resd 1
 	resb 4096
 stack_top:
