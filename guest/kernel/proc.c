@@ -202,8 +202,8 @@ long proc_fork(struct trapframe *tf)
 {
 	struct proc *p = curproc, *c = proc_alloc();
 
-	if (!c)
-		return -EAGAIN;
+	if (!c) /* the table is full, or a first-time kernel stack found no memory */
+		return proc_count() == NPROC ? -EAGAIN : -ENOMEM;
 	if (uvm_fork(&c->vm, &p->vm)) {
 		proc_free(c);
 		return -ENOMEM;

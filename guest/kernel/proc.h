@@ -87,7 +87,7 @@ struct vmspace {
 	pte_t *pml4;     /* NULL: no user space */
 	uint64_t brk;    /* program break */
 	uint64_t brk_lo; /* the break at exec: sbrk never goes below it */
-	uint64_t heap;   /* index of the heap in area[] */
+	int heap;        /* index of the heap in area[] */
 	uint64_t pages;  /* user pages mapped */
 	int narea;
 	struct area area[NAREA];

@@ -352,7 +352,7 @@ int uvm_fault(struct vmspace *vs, uint64_t va, uint64_t err)
 static bool overlaps_other_area(struct vmspace *vs, uint64_t lo, uint64_t hi)
 {
 	for (int i = 0; i < vs->narea; i++)
-		if (i != (int)vs->heap && lo < vs->area[i].hi && hi > vs->area[i].lo)
+		if (i != vs->heap && lo < vs->area[i].hi && hi > vs->area[i].lo)
 			return true;
 	return false;
 }
