@@ -10,7 +10,7 @@
 
 set -u
 LDE_TOP=$(cd "$(dirname "$0")/.." && pwd)
-VMM=$LDE_TOP/vmm
+VMM=${LDE_VMM:-$LDE_TOP/vmm} # LDE_VMM: another build of it (tests/72-asan.t)
 GUEST=$LDE_TOP/guest.elf
 LDE_TEST_TIMEOUT=${LDE_TEST_TIMEOUT:-60}
 _tap_n=0
