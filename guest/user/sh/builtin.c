@@ -205,25 +205,53 @@ static int bi_kill(int argc, char **argv)
 	return status;
 }
 
+static void help_line(const char *const a[2], const char *const b[2])
+{
+	if (b[0][0])
+		printf("  %-16s %-21s %-15s %s\n", a[0], a[1], b[0], b[1]);
+	else
+		printf("  %-16s %s\n", a[0], a[1]);
+}
+
 static int bi_help(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	printf("lde's sh: commands are programs in /bin (ls /bin) or these built-ins:\n"
-	       "  cd [DIR | -]     change directory        pwd            print it\n"
-	       "  exit [N]         leave the shell         help           this text\n"
-	       "  jobs [-l | -p]   background jobs         fg [%%N]        wait for a job in "
-	       "the foreground\n"
-	       "  wait [%%N | PID]  wait for jobs           kill [-SIG] PID | %%N | -PGID\n"
-	       "  export N=V       set a variable          unset N        remove it\n"
-	       "  exec CMD         replace the shell       :              do nothing\n"
-	       "Syntax:\n"
-	       "  a | b | c        pipeline                a ; b          one after the other\n"
-	       "  a && b, a || b   b if a succeeded/failed a &            in the background\n"
-	       "  < f  > f  >> f   redirect stdin/stdout   2> f  2>&1     stderr too\n"
-	       "  'x y'  \"x $V\"  \\c  quoting                 $? $$ $! $NAME  expansions\n"
-	       "  ! a              invert a's status       # ...          a comment\n"
-	       "Ctrl-C stops the foreground job, Ctrl-D at the prompt ends the shell.\n"
-	       "Try: p1, p2, p3, hw1 ... hw8 (OSTEP chapter 5), ps, top, spin &, kill %%1.\n");
+	static const char *const builtins[][2] = {
+	    {"cd [DIR | -]", "change directory"},
+	    {"pwd", "print it"},
+	    {"exit [N]", "leave with status N"},
+	    {"help", "this text"},
+	    {"jobs [-l | -p]", "background jobs"},
+	    {"fg [%N]", "job N to the front"},
+	    {"wait [%N | PID]", "wait for jobs"},
+	    {"kill [-SIG] ...", "PID, %N or -PGROUP"},
+	    {"export N=V", "set a variable"},
+	    {"unset N", "remove it"},
+	    {"exec CMD", "become CMD"},
+	    {":", "do nothing"},
+	};
+	static const char *const syntax[][2] = {
+	    {"a | b | c", "a pipeline"},
+	    {"a; b", "one after the other"},
+	    {"a && b", "b if a succeeded"},
+	    {"a || b", "b if a failed"},
+	    {"a &", "in the background"},
+	    {"! a", "a's status inverted"},
+	    {"< f  > f  >> f", "redirection"},
+	    {"2> f  2>&1", "stderr too"},
+	    {"'x y' \"x $V\" \\c", "quoting"},
+	    {"$? $$ $! $NAME", "expansions"},
+	    {"# ...", "a comment"},
+	    {"", ""},
+	};
+	printf("lde's sh: a command is a program in /bin (ls /bin), or one of these built-ins:\n");
+	for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i += 2)
+		help_line(builtins[i], builtins[i + 1]);
+	printf("Syntax:\n");
+	for (size_t i = 0; i < sizeof syntax / sizeof syntax[0]; i += 2)
+		help_line(syntax[i], syntax[i + 1]);
+	printf("Ctrl-C stops the foreground job; Ctrl-D at the prompt ends the shell.\n"
+	       "Try p1, p2, p3, hw1 ... hw8 (OSTEP chapter 5), ps, top, spin &, kill %%1.\n");
 	return 0;
 }
 
