@@ -4,7 +4,8 @@
  *
  * %CPU is the share of the last interval a process spent RUNNING: the
  * timer ticks it was charged since the previous frame, over the ticks in
- * the interval (the first frame counts from each process's start).
+ * the interval (the first frame's interval is 200 ms before it; a process
+ * born inside an interval counts from its start).
  * At the console top switches it to raw mode (keys arrive one at a time,
  * unechoed), redraws in place and quits on q or Ctrl-C; SIGINT, SIGTERM
  * and SIGHUP are caught so that the console is back in cooked mode
@@ -185,6 +186,13 @@ int main(int argc, char *argv[])
 		setvbuf(stdout, NULL, _IOFBF, 8192); /* one write per frame */
 		fputs("\033[?25l", stdout);          /* no cursor blinking over the table */
 	}
+
+	/* The first frame's baseline. */
+	nprev = lde_procsnap(prev, max);
+	if (nprev < 0)
+		nprev = 0;
+	prev_ms = uptime_ms();
+	msleep(200);
 
 	for (long done = 0; frames < 0 || done < frames; done++) {
 		if (done && batch) {
