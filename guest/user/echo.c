@@ -13,5 +13,9 @@ int main(int argc, char *argv[])
 		printf("%s%s", i > first ? " " : "", argv[i]);
 	if (newline)
 		putchar('\n');
-	return fflush(stdout) == 0 ? 0 : 1;
+	if (fflush(stdout) != 0 || ferror(stdout)) { /* e.g. echo hi >&- */
+		perror("echo: write error");
+		return 1;
+	}
+	return 0;
 }
