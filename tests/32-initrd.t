@@ -1,7 +1,8 @@
 #!/bin/bash
 # The initrd (build/initrd.cpio) and the programs in it: a cpio "newc"
 # archive with relative names (init, bin/<prog> for every guest/user/*.c,
-# the demo sources at the root), and every program a static x86-64
+# the demo sources and the OSTEP homework answers at the root), and every
+# program a static x86-64
 # ET_EXEC linked at 0x400000 with page-aligned segments, none both
 # writable and executable (the user-space contract in notes/design.md).
 . "$(dirname "$0")/lib/lde.sh"
@@ -30,7 +31,7 @@ for src in "$LDE_TOP"/guest/user/*.c; do
 	[ "$p" = init ] && want=init
 	like "$names" "^$want\$" "$want is in the initrd"
 done
-for f in p1.c p2.c p3.c; do
+for f in p1.c p2.c p3.c hw1.c hw2.c hw3.c hw4.c hw5.c hw6.c hw7.c hw8.c; do
 	like "$names" "^$f\$" "$f is at the initrd's root"
 	if cmp -s "$LDE_TOP/guest/user/$f" "$TREE/$f"; then pass "$f is the program's source"; else
 		fail "$f is the program's source"
