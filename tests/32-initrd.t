@@ -2,9 +2,9 @@
 # The initrd (build/initrd.cpio) and the programs in it: a cpio "newc"
 # archive with relative names (init, bin/<prog> for every guest/user/*.c,
 # the demo sources and the OSTEP homework answers at the root), and every
-# program a static x86-64
-# ET_EXEC linked at 0x400000 with page-aligned segments, none both
-# writable and executable (the user-space contract in notes/design.md).
+# program a static x86-64 ET_EXEC linked at 0x400000 with page-aligned
+# segments, none both writable and executable (the user-space contract in
+# notes/design.md).
 . "$(dirname "$0")/lib/lde.sh"
 
 INITRD=$LDE_TOP/build/initrd.cpio
