@@ -34,10 +34,11 @@
  * nothing: the trapped call never ran.  Console output is written as it
  * comes, so none is lost; a --trace file loses what its buffer held.
  *
- * A build with AddressSanitizer (make vmm-asan) allows what the sanitizer
- * runtime needs besides (its leak check at exit stops the threads with
- * ptrace from a clone, reads /proc; its reports may start a symbolizer):
- * that build is for finding memory errors, not a security boundary.
+ * A build with AddressSanitizer (make vmm-asan) allows besides what the
+ * sanitizer runtime needs (its leak check at exit stops the threads with
+ * ptrace from a clone and reads /proc; its reports go to files and start
+ * a symbolizer; it maps memory as it likes): that build runs the tests
+ * with the sandbox on, to find memory errors; it is not a boundary.
  *
  * LDE_VMM_SECCOMP_SELFTEST=NAME (test only; tests/73-seccomp.t) makes the
  * vmm try one forbidden call as soon as the filter is on.
@@ -122,66 +123,35 @@ static void guarded(struct bpf *b, uint32_t nr, const struct bpf *blk)
 }
 
 /* Calls allowed whatever their arguments. */
+/* clang-format off */
 static const int plain[] = {
-    SYS_read,
-    SYS_write,
-    SYS_close,
-    SYS_poll,
-    SYS_futex,
-    SYS_rt_sigreturn,
-    SYS_rt_sigprocmask,
-    SYS_rt_sigaction,
-    SYS_getpid,
-    SYS_gettid,
-    SYS_restart_syscall,
-    SYS_exit,
-    SYS_exit_group,
-    SYS_set_robust_list,
-    SYS_rseq,
-    SYS_clock_gettime,
-    SYS_clock_nanosleep,
-    SYS_sysinfo,
-    SYS_brk,
-    SYS_munmap,
+	SYS_read, SYS_write, SYS_poll,          /* console: stdin, stdout, a full stdout */
+	SYS_futex,                              /* the UART's lock and condition */
+	SYS_rt_sigreturn, SYS_rt_sigprocmask,   /* signal handlers; raise, pthread_kill */
+	SYS_rt_sigaction,                       /* dying of the stopping signal */
+	SYS_getpid, SYS_gettid,                 /* raise, pthread_kill */
+	SYS_restart_syscall,                    /* a sleep a signal interrupted */
+	SYS_exit, SYS_exit_group,               /* the input thread's end; the vmm's */
+	SYS_set_robust_list, SYS_rseq,          /* the input thread's start */
+	SYS_close,                              /* the trace file */
+	SYS_clock_gettime, SYS_clock_nanosleep, /* --stats, --trace: time, TSC rate */
+	SYS_sysinfo,                            /* glibc's qsort of many --stats rows */
+	SYS_brk, SYS_munmap,                    /* malloc */
 #ifdef SANDBOX_ASAN
-    /* The sanitizer runtime: its leak check at exit (a clone that
-     * ptraces the threads, /proc/self/{maps,task}), its reports. */
-    SYS_openat,
-    SYS_open,
-    SYS_fstat,
-    SYS_newfstatat,
-    SYS_lseek,
-    SYS_getdents64,
-    SYS_readlink,
-    SYS_clone,
-    SYS_ptrace,
-    SYS_wait4,
-    SYS_sched_yield,
-    SYS_prctl,
-    SYS_sigaltstack,
-    SYS_mremap,
-    SYS_getppid,
-    SYS_kill,
-    SYS_pipe2,
-    SYS_pipe,
-    SYS_dup2,
-    SYS_execve,
-    SYS_fork,
-    SYS_vfork,
-    SYS_uname,
-    SYS_getrlimit,
-    SYS_prlimit64,
-    SYS_nanosleep,
-    SYS_gettimeofday,
-    SYS_dup,
-    SYS_access,
-    SYS_stat,
-    SYS_fcntl,
-    SYS_mmap,
-    SYS_mprotect,
-    SYS_madvise,
+	/* The sanitizer runtime: the leak check at exit (a clone that ptraces
+	 * the threads, reading /proc/self/task), reports to log_path (isatty on
+	 * any fd), the symbolizer it starts (fork, exec, its dynamic loader),
+	 * a new thread's stack bounds (sched_getaffinity), its own memory. */
+	SYS_openat, SYS_open, SYS_access, SYS_stat, SYS_fstat, SYS_newfstatat, SYS_lseek,
+	SYS_pread64, SYS_readlink, SYS_getdents, SYS_getdents64, SYS_fcntl, SYS_dup, SYS_dup2,
+	SYS_pipe, SYS_pipe2, SYS_ioctl, SYS_clone, SYS_fork, SYS_vfork, SYS_execve, SYS_wait4,
+	SYS_ptrace, SYS_prctl, SYS_kill, SYS_getppid, SYS_sched_yield, SYS_sched_getaffinity,
+	SYS_sigaltstack, SYS_nanosleep, SYS_gettimeofday, SYS_uname, SYS_getrlimit,
+	SYS_prlimit64, SYS_arch_prctl, SYS_set_tid_address, SYS_getrandom, SYS_mmap,
+	SYS_mprotect, SYS_madvise, SYS_mremap,
 #endif
 };
+/* clang-format on */
 
 /* ioctl: which requests on which fd. */
 struct ioctl_rule {

@@ -7,7 +7,8 @@
 #                        build/fuzz/artifacts/<target>/ (tests/fuzz/run.sh)
 #   make vmm-asan        build/asan/vmm: the vmm with ASan and UBSan (and
 #                        build/asan/vmm-unit: the host unit tests with them)
-#   make test-asan       tests/1*.t and the guest tests against it
+#   make test-asan       every test that runs the vmm, against it (make test
+#                        runs the vmm's own ones: tests/72-asan.t)
 #
 # The fuzzers link the vmm's own objects rebuilt with clang's coverage and
 # sanitizers: every host/*.c but main.c, so a new part of the vmm (trace.c,
@@ -85,7 +86,7 @@ $(UNIT_ASAN): $(UNIT_ASAN_OBJS) $(filter-out $(B)/asan/host/main.o,$(ASAN_OBJS))
 vmm-asan: $(VMM_ASAN) $(UNIT_ASAN)
 
 test-asan: $(VMM_ASAN) $(UNIT_ASAN) $(TEST_DEPS)
-	prove -f $(PROVE_FLAGS) tests/72-asan.t
+	LDE_ASAN_FULL=1 prove -f $(PROVE_FLAGS) tests/72-asan.t
 
 TEST_DEPS += $(FUZZ_BINS) $(VMM_ASAN) $(UNIT_ASAN)
 .PHONY: fuzzers vmm-asan test-asan
