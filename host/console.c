@@ -70,8 +70,12 @@ static void put_bytes(struct console *c, const uint8_t *b, size_t len)
 			continue;
 		}
 		if (n < 0 && errno == EAGAIN) {
+			/* A non-blocking stdout (O_NONBLOCK on a file description
+			 * shared with our parent): wait for room, but not past a
+			 * stop request, as for a blocking one. */
 			struct pollfd p = {.fd = c->out_fd, .events = POLLOUT};
-			poll(&p, 1, -1);
+			if (poll(&p, 1, -1) < 0 && errno == EINTR && exit_stop_pending())
+				return;
 			continue;
 		}
 		if (n < 0 && errno == EPIPE) {

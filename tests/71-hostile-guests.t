@@ -295,6 +295,34 @@ if [ "$ST" = 0 ] && cmp -s "$T/nb" "$T/wantnb"; then pass "1 MiB to a non-blocki
 	diag "status $ST, got $(wc -c <"$T/nb") bytes"
 fi
 
+# The same stdout with a reader that never reads: the vmm waits for room,
+# but --timeout and SIGTERM still stop it (it used to wait in poll for
+# ever).
+for how in timeout SIGTERM; do
+	python3 - "$VMM" "$HOSTILE" "$how" >"$T/stuck" <<'PY'
+import fcntl, os, signal, subprocess, sys, time
+vmm, guest, how = sys.argv[1:4]
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+args = [vmm] + (['--timeout', '1'] if how == 'timeout' else []) + \
+    [guest, '--', 'ops', 'w:200000=1000', 'o4:1de6=200000*ffffffff']
+p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=w, stderr=subprocess.PIPE)
+os.close(w)
+if how == 'SIGTERM':
+    time.sleep(1)
+    p.send_signal(signal.SIGTERM)
+try:
+    st = p.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+    st = 'hung'
+print('%s|%s' % (st, (p.stderr.read().decode().splitlines() or [''])[0]))
+PY
+	want=$([ $how = timeout ] && echo "124|vmm: guest: --timeout 1s expired" || echo "-15|vmm: SIGTERM: guest stopped")
+	is "$(cat "$T/stuck")" "$want" "non-blocking stdout nobody reads: $how still stops the vmm"
+done
+
 # ---- --stats with hundreds of rows (every probed port, size, direction) ----
 vmm --stats "$HOSTILE" -- ops p1:3b0=3df p2:3b0=3de p4:3b0=3dc q1:3b0=3df q2:3b0=3de \
 	q4:3b0=3dc p1:cf8=cff q1:cf8=cff p2:cf8=cfe q2:cf8=cfe p1:2e8=2ef p1:2f8=2ff p1:3e8=3ef
