@@ -11,6 +11,12 @@
  * (issue 4 sends SIGINT to the foreground process group from here).  Raw
  * mode (LDE_TCSETMODE): bytes are readable as they come, without echo.
  *
+ * Echo: at once while someone is reading; input typed (or piped) ahead
+ * while nobody reads is echoed when it is read.  So the console reads as
+ * a transcript -- the program's prompt, the line it read, its output --
+ * whatever the timing of the input, and typed-ahead editing shows only
+ * its result.
+ *
  * Output goes to console_write (one lde console call per chunk on lde's
  * vmm, the UART elsewhere).
  */
@@ -31,6 +37,8 @@ static struct {
 	uint32_t r;    /* next byte to read */
 	uint32_t w;    /* end of what readers may take (complete lines) */
 	uint32_t e;    /* end of the line being edited */
+	uint32_t echoed; /* bytes before this have been echoed (r..e) */
+	int readers;   /* processes waiting in tty_read */
 	int mode;      /* LDE_TTY_COOKED or LDE_TTY_RAW */
 	int fg_pgrp;   /* the foreground process group (issue 4: ^C's target) */
 } tty;
@@ -45,13 +53,54 @@ static void put(char c)
 	tty.buf[tty.e++ % TTY_BUF] = c;
 }
 
+/* Is index a beyond b?  (The counters wrap; they never drift 2^31 apart.) */
+static bool after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+/* Echo what is not yet echoed, up to end (^D shows nothing). */
+static void echo_upto(uint32_t end)
+{
+	char out[64];
+	size_t n = 0;
+
+	if (!after(end, tty.echoed))
+		return;
+	for (; tty.echoed != end; tty.echoed++) {
+		char c = tty.buf[tty.echoed % TTY_BUF];
+		if (c == CTRL('D'))
+			continue;
+		out[n++] = c;
+		if (n == sizeof(out)) {
+			echo(out, n);
+			n = 0;
+		}
+	}
+	if (n)
+		echo(out, n);
+}
+
+/* Take back the last byte of the line being edited. */
+static void unput(void)
+{
+	if (tty.echoed == tty.e) {
+		echo("\b \b", 3);
+		tty.echoed--;
+	}
+	tty.e--;
+}
+
 /* One received byte (from the interrupt handler). */
 static void tty_input(char c)
 {
 	if (tty.e - tty.r >= TTY_BUF)
 		return; /* full: dropped, as a serial line would */
-	if (tty.mode == LDE_TTY_RAW) {
+	if (tty.mode == LDE_TTY_RAW) { /* never echoed; earlier typed-ahead lines still are */
+		bool in_step = tty.echoed == tty.e;
 		put(c);
+		if (in_step)
+			tty.echoed = tty.e;
 		tty.w = tty.e;
 		wakeup(&tty);
 		return;
@@ -59,24 +108,24 @@ static void tty_input(char c)
 	switch (c) {
 	case 0x7f:
 	case '\b':
-		if (tty.e != tty.w) {
-			tty.e--;
-			echo("\b \b", 3);
-		}
+		if (tty.e != tty.w)
+			unput();
 		return;
 	case CTRL('U'):
-		while (tty.e != tty.w) {
-			tty.e--;
-			echo("\b \b", 3);
-		}
+		while (tty.e != tty.w)
+			unput();
 		return;
 	case CTRL('C'):
 		tty.e = tty.w;
+		if (after(tty.echoed, tty.e))
+			tty.echoed = tty.e;
 		echo("^C\n", 3);
 		return;
 	case CTRL('D'):
 		put(c);
 		tty.w = tty.e;
+		if (tty.readers)
+			echo_upto(tty.e);
 		wakeup(&tty);
 		return;
 	case '\r':
@@ -84,7 +133,8 @@ static void tty_input(char c)
 		break;
 	}
 	put(c);
-	echo(&c, 1);
+	if (tty.readers)
+		echo_upto(tty.e);
 	if (c == '\n' || tty.e - tty.r == TTY_BUF) {
 		tty.w = tty.e;
 		wakeup(&tty);
@@ -118,9 +168,16 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 	(void)f;
 	if (n == 0)
 		return 0;
-	while (tty.r == tty.w)
-		if (sleep_on(&tty, "console"))
+	while (tty.r == tty.w) {
+		int r;
+		tty.readers++;
+		if (tty.mode == LDE_TTY_COOKED)
+			echo_upto(tty.e); /* what was typed ahead of this line shows now */
+		r = sleep_on(&tty, "console");
+		tty.readers--;
+		if (r)
 			return -EINTR;
+	}
 	while (k < n && k < sizeof(kb) && tty.r != tty.w) {
 		char c = tty.buf[tty.r % TTY_BUF];
 		if (c == CTRL('D') && tty.mode == LDE_TTY_COOKED) {
@@ -133,6 +190,8 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 		if (c == '\n' && tty.mode == LDE_TTY_COOKED)
 			break;
 	}
+	if (tty.mode == LDE_TTY_COOKED)
+		echo_upto(tty.r); /* a line typed ahead shows as it is read */
 	if (copyout(ubuf, kb, k))
 		return -EFAULT;
 	return (long)k;
