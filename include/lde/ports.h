@@ -48,6 +48,22 @@
 
 #define LDE_CONSOLE_MAX 4096u /* largest len in one call */
 
+/* in32 on LDE_PORT_CONSOLE: what the vmm's console is connected to. */
+#define LDE_CONSOLE_F_PRESENT 0x1u /* always set: the buffer call exists */
+#define LDE_CONSOLE_F_TTY     0x2u /* the host's stdin is a terminal: the
+                                      guest console should prompt, echo
+                                      and edit; clear for a pipe or file,
+                                      whose end is a hang-up (below) */
+
+/*
+ * End of host input is a modem hang-up, as on a serial line: COM1's MSR
+ * reports DCD (carrier detect) while the host's stdin is open; when it
+ * reaches end of file and every byte read from it has been put in the
+ * receiver, the vmm drops DCD (MSR.DDCD set, a modem-status interrupt
+ * when IER.EDSSI is on).  A guest reading the console sees end of input
+ * once the receiver is empty and DCD is low.
+ */
+
 struct lde_console_buf {
 	uint32_t len;    /* 0..LDE_CONSOLE_MAX */
 	uint32_t pad;
