@@ -27,6 +27,7 @@
 #include "memlayout.h"
 #include "mmu.h"
 #include "proc.h"
+#include "trace.h"
 
 #define ARG_MAX   (128 * 1024) /* argv + envp: strings and pointers */
 #define MAX_PHNUM 16
@@ -303,6 +304,11 @@ static int exec(struct proc *p, const char *path, struct args *a)
 		uvm_free(&old);
 	}
 	proc_setname(p, path);
+	if (trace_on(LDE_TRACE_PROC)) {
+		uint64_t w[2] = {0, 0};
+		memcpy(w, p->name, strnlen(p->name, sizeof(w)));
+		trace_write(LDE_EV_EXEC, p->pid, w[0], w[1]);
+	}
 	fpu_reset(p);
 	struct trapframe *tf = p->tf;
 	memset(tf, 0, sizeof(*tf));

@@ -29,6 +29,7 @@
 #include "memlayout.h"
 #include "mmu.h"
 #include "proc.h"
+#include "trace.h"
 #include "x86.h"
 
 struct proc proc[NPROC];
@@ -66,6 +67,7 @@ void proc_setstate(struct proc *p, enum lde_procstate s)
 {
 	if (!(allowed[p->state] & (1u << s)))
 		panic("proc: pid %d: state %u -> %u is not a transition", p->pid, p->state, s);
+	trace_event(LDE_EV_STATE, p->pid, p->state, s);
 	p->state = s;
 }
 
@@ -219,6 +221,7 @@ long proc_fork(struct trapframe *tf)
 	c->sibling = p->children;
 	p->children = c;
 	int pid = c->pid;
+	trace_event(LDE_EV_FORK, p->pid, (uint64_t)pid, 0);
 	run_child_first(c);
 	return pid;
 }
@@ -252,6 +255,7 @@ noreturn void proc_exit(int wstatus)
 {
 	struct proc *p = curproc;
 
+	trace_event(LDE_EV_EXIT, p->pid, (uint64_t)(uint32_t)wstatus, 0);
 	fd_closeall(p);
 	vm_activate(kpml4);
 	uvm_free(&p->vm);
@@ -301,6 +305,7 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 			if (ustatus && copyout(ustatus, &c->wstatus, sizeof(c->wstatus)))
 				return -EFAULT;
 			int cpid = c->pid;
+			trace_event(LDE_EV_WAIT, p->pid, (uint64_t)cpid, (uint64_t)(uint32_t)c->wstatus);
 			*pp = c->sibling;
 			proc_free(c);
 			return cpid;

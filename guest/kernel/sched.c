@@ -25,6 +25,7 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "trace.h"
 #include "x86.h"
 
 struct proc *curproc;
@@ -50,13 +51,13 @@ uint64_t uptime_ms(void)
 }
 
 /* Leave curproc (its state already changed by the caller, for `why`:
- * enum lde_switch_reason) for next, or for the idle loop if next is NULL.
- * Issue 5's LDE_EV_SWITCH hook goes here. */
-static void switch_to(struct proc *next, int why)
+ * enum lde_switch_reason) for next, or for the idle loop if next is NULL. */
+static void switch_to(struct proc *next, enum lde_switch_reason why)
 {
 	struct proc *prev = curproc;
 
-	(void)why;
+	if (prev != next)
+		trace_event(LDE_EV_SWITCH, prev ? prev->pid : 0, next ? (uint64_t)next->pid : 0, why);
 	if (next) {
 		proc_setstate(next, LDE_PROC_RUNNING);
 		next->slice = slice_ticks;
@@ -80,7 +81,7 @@ static struct proc *runq_pop(void)
 }
 
 /* Run the next READY process, or idle. */
-static void sched(int why)
+static void sched(enum lde_switch_reason why)
 {
 	switch_to(runq_pop(), why);
 }
@@ -234,7 +235,7 @@ noreturn void sched_idle(void)
 	for (;;) {
 		struct proc *p = runq_pop();
 		if (p) {
-			switch_to(p, LDE_SW_YIELDED); /* the idle loop yields */
+			switch_to(p, LDE_SW_PREEMPTED); /* idle gives way: the same reason as a tick's */
 			continue;
 		}
 		sti_hlt();

@@ -16,6 +16,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "sysdefs.h"
+#include "trace.h"
 
 static const sysfn systab[LDE_NSYSCALL] = {
     [SYS_floor] = sys_floor,
@@ -51,13 +52,20 @@ static const sysfn systab[LDE_NSYSCALL] = {
     [SYS_tracemark] = sys_tracemark,
 };
 
+/* One load of trace_mask serves both hooks (trace.h: trace_on).  exit and
+ * a successful execve never reach the EXIT hook of their own call. */
 void syscall(struct trapframe *tf)
 {
-	uint64_t n = tf->rax;
+	const uint64_t n = tf->rax;
+	const bool traced = trace_on(LDE_TRACE_SYSCALL);
+	struct proc *p = curproc;
 
-	curproc->syscalls++;
-	/* Issue 5 records LDE_EV_SYSCALL_ENTER and _EXIT around the call. */
+	p->syscalls++;
+	if (traced)
+		trace_write(LDE_EV_SYSCALL_ENTER, p->pid, n, tf->rdi);
 	tf->rax = n < LDE_NSYSCALL && systab[n] ? (uint64_t)systab[n](tf) : (uint64_t)-ENOSYS;
+	if (traced)
+		trace_write(LDE_EV_SYSCALL_EXIT, p->pid, n, tf->rax);
 }
 
 const char *errno_name(long err)

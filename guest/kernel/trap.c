@@ -31,6 +31,7 @@
 #include "memlayout.h"
 #include "mmu.h"
 #include "proc.h"
+#include "trace.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -258,6 +259,9 @@ static void exception(struct trapframe *tf)
 {
 	uint64_t cr2 = tf->vector == T_PF ? rcr2() : 0;
 
+	/* The kvm_pvm system-call paths never get here: trap.asm's stubs
+	 * turn them into T_SYSCALL frames first. */
+	trace_event(LDE_EV_EXCEPTION, curproc ? curproc->pid : 0, tf->vector, tf->rip);
 	if (tf->vector == T_NMI) {
 		nmi_count++;
 		nmi_rsp = (uint64_t)tf;
@@ -295,6 +299,7 @@ void trap(struct trapframe *tf)
 
 	if (v == T_TIMER) {
 		ticks++;
+		trace_event(LDE_EV_IRQ, curproc ? curproc->pid : 0, v, 0);
 		lapic_eoi();
 		sched_tick();
 	} else if (v == T_SYSCALL64 || v == T_SYSCALL) {
@@ -307,6 +312,7 @@ void trap(struct trapframe *tf)
 		exception(tf);
 	} else if (v > T_IRQ0 && v < T_IRQ0 + NIRQ) {
 		void (*fn)(void) = irq_handler[v - T_IRQ0];
+		trace_event(LDE_EV_IRQ, curproc ? curproc->pid : 0, v, 0);
 		if (fn)
 			fn();
 		lapic_eoi();
