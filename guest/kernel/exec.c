@@ -310,6 +310,7 @@ static int exec(struct proc *p, const char *path, struct args *a)
 		trace_write(LDE_EV_EXEC, p->pid, w[0], w[1]);
 	}
 	fpu_reset(p);
+	sig_exec(p);
 	struct trapframe *tf = p->tf;
 	memset(tf, 0, sizeof(*tf));
 	tf->rip = entry;

@@ -6,8 +6,9 @@
  * a table of operations for its kind (struct fileops).  Descriptors are
  * per process (p->ofile[NOFILE]) and point at shared files: fork and dup
  * add references, close drops one, and the kind's close runs with the
- * last.  Files live in a fixed table with a free stack, so allocation
- * never scans.
+ * last.  Files live in a fixed table: never-used slots are handed out in
+ * order, returned ones from a free stack, so allocation never scans and
+ * boot initialises nothing.
  */
 #include <lde/errno.h>
 
@@ -15,17 +16,19 @@
 #include "proc.h"
 
 static struct file ftable[NFILE];
-static uint16_t free_file[NFILE];
-static int nfree = -1;
+static uint16_t free_file[NFILE]; /* slots given back */
+static int nfree, nbump;          /* ... and ftable[nbump..] never used yet */
 
-struct file *file_alloc(const struct fileops *ops, const void *obj, int flags)
+struct file *file_alloc(const struct fileops *ops, void *obj, int flags)
 {
-	if (nfree < 0)
-		for (nfree = 0; nfree < NFILE; nfree++)
-			free_file[nfree] = NFILE - 1 - nfree;
-	if (nfree == 0)
+	struct file *f;
+
+	if (nfree > 0)
+		f = &ftable[free_file[--nfree]];
+	else if (nbump < NFILE)
+		f = &ftable[nbump++];
+	else
 		return NULL;
-	struct file *f = &ftable[free_file[--nfree]];
 	*f = (struct file){.ref = 1, .flags = flags, .ops = ops, .obj = obj};
 	return f;
 }
@@ -88,5 +91,5 @@ void fd_forkcopy(struct proc *child, struct proc *parent)
 /* Files in use, for sysinfo-style accounting and leak checks. */
 int file_count(void)
 {
-	return nfree < 0 ? 0 : NFILE - nfree;
+	return nbump - nfree;
 }

@@ -35,7 +35,9 @@
 struct proc proc[NPROC];
 struct proc *initproc;      /* NULL once init has exited */
 static int init_wstatus;
-static int free_slot[NPROC], nfree;
+/* Slots given back (their kernel stacks still mapped) on a stack; proc[nbump..]
+ * never used yet.  Boot initialises nothing. */
+static int free_slot[NPROC], nstack, nbump;
 static int next_pid = 1;
 static bool pid_wrapped; /* pids went past PID_MAX once: check for clashes */
 
@@ -44,8 +46,11 @@ extern char trapret[];
 
 void proc_init(void)
 {
-	for (int i = NPROC; i-- > 0;)
-		free_slot[nfree++] = i;
+}
+
+static int nfree(void)
+{
+	return nstack + NPROC - nbump;
 }
 
 /* ---- states ------------------------------------------------------- */
@@ -119,12 +124,16 @@ struct proc *proc_alloc(void)
 	struct proc *p;
 	uint64_t kstack_top;
 
-	if (nfree == 0)
-		return NULL;
-	p = &proc[free_slot[nfree - 1]];
-	if (!p->kstack_top && map_kstack(p))
-		return NULL;
-	nfree--;
+	if (nstack > 0) {
+		p = &proc[free_slot[--nstack]];
+	} else {
+		if (nbump == NPROC)
+			return NULL;
+		p = &proc[nbump];
+		if (map_kstack(p))
+			return NULL;
+		nbump++;
+	}
 	kstack_top = p->kstack_top;
 	memset(p, 0, offsetof(struct proc, fpu));
 	p->kstack_top = kstack_top;
@@ -139,7 +148,7 @@ struct proc *proc_alloc(void)
 static void proc_free(struct proc *p)
 {
 	proc_setstate(p, LDE_PROC_UNUSED);
-	free_slot[nfree++] = (int)(p - proc);
+	free_slot[nstack++] = (int)(p - proc);
 }
 
 /* The context that makes p's first switch "return" to user mode through
@@ -186,6 +195,7 @@ void proc_first(int argc, const char *const *argv)
 	if (!(p = proc_alloc()) || !(con = file_alloc(&console_fops, NULL, O_RDWR)))
 		panic("proc: no memory for the first process");
 	initproc = p;
+	memset(p->sigact, 0, sizeof(p->sigact));
 	p->pgid = p->pid;
 	p->ofile[0] = con;
 	p->ofile[1] = file_dup(con);
@@ -214,6 +224,7 @@ long proc_fork(struct trapframe *tf)
 	c->tf->rax = 0;
 	start_context(c);
 	fpu_fork(c);
+	sig_fork(c, p);
 	fd_forkcopy(c, p);
 	memcpy(c->name, p->name, sizeof(c->name));
 	c->pgid = p->pgid;
@@ -267,8 +278,10 @@ noreturn void proc_exit(int wstatus)
 	reparent(p);
 	p->wstatus = wstatus;
 	proc_setstate(p, LDE_PROC_ZOMBIE);
-	if (p->parent)
+	if (p->parent) {
+		sig_send(p->parent, SIGCHLD);
 		wakeup(p->parent);
+	}
 	else
 		proc_free(p); /* nobody to reap it; off this stack at once below */
 	if (!initproc && proc_count() == 0)
@@ -315,7 +328,7 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 		if (options & WNOHANG)
 			return 0;
 		if (sleep_on(p, "wait"))
-			return -EINTR;
+			return -ERESTART;
 	}
 }
 
@@ -323,7 +336,7 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 
 int proc_count(void)
 {
-	return NPROC - nfree;
+	return NPROC - nfree();
 }
 
 int proc_snapshot(uint64_t ubuf, uint64_t n)
@@ -394,7 +407,7 @@ long proc_check(void)
 	}
 	if (running != 1)
 		bad += violation("not exactly one RUNNING process", NULL);
-	if (used + nfree != NPROC)
+	if (used + nfree() != NPROC)
 		bad += violation("free slots and used slots do not add up", NULL);
 	if (sched_check() != ready_n)
 		bad += violation("ready queue does not hold exactly the READY processes", NULL);

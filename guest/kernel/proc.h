@@ -21,9 +21,9 @@
 
 struct proc;
 
-#define NPROC   64 /* process table slots, pid 1 included */
-#define NOFILE  16 /* open files per process */
-#define NFILE   256 /* open files in the system */
+#define NPROC   128 /* process table slots, pid 1 included (> 103: usertests' pipeline100) */
+#define NOFILE  32 /* open files per process */
+#define NFILE   1024 /* open files in the system */
 #define PID_MAX 99999
 
 /* ---- intrusive doubly-linked lists ----------------------------------- */
@@ -126,6 +126,7 @@ struct fileops {
 	long (*lseek)(struct file *f, int64_t off, int whence); /* NULL: ESPIPE */
 	int (*stat)(struct file *f, struct lde_stat *st);
 	long (*ioctl)(struct file *f, uint64_t req, uint64_t arg); /* NULL: ENOTTY */
+	long (*getdents)(struct file *f, uint64_t ubuf, size_t n);  /* NULL: ENOTDIR */
 	void (*close)(struct file *f); /* the last reference went */
 };
 
@@ -134,10 +135,10 @@ struct file {
 	int flags; /* O_ACCMODE bits and O_APPEND */
 	uint64_t off;
 	const struct fileops *ops;
-	const void *obj; /* the kind's object: an initrd entry, a pipe ... */
+	void *obj; /* the kind's object: an inode, a pipe ... */
 };
 
-struct file *file_alloc(const struct fileops *ops, const void *obj, int flags);
+struct file *file_alloc(const struct fileops *ops, void *obj, int flags);
 struct file *file_dup(struct file *f);
 void file_put(struct file *f);
 int fd_install(struct file *f); /* lowest free descriptor of curproc, or -EMFILE */
@@ -186,7 +187,12 @@ struct proc {
 	int pgid;
 	int wstatus;           /* ZOMBIE: the wait status */
 	lde_sigset_t sigpending; /* signal.c: posted, not yet acted on */
+	lde_sigset_t sigmask;    /* blocked (never SIGKILL or SIGSTOP) */
+	lde_sigset_t sigcaught;  /* signals with a user handler (exec resets them) */
+	uint64_t restart_nr;   /* the system call a signal interrupted, or 0 */
+	uint64_t alarm_tsc;    /* SIGALRM due at this TSC, or 0 */
 	uint64_t fault_addr;   /* the last user page fault's address (CR2) */
+	struct inode *cwd;     /* fs.c: the working directory (a reference) */
 
 	struct file *ofile[NOFILE];
 	char name[LDE_PROCNAME];
@@ -194,7 +200,9 @@ struct proc {
 	/* counters, for procsnap */
 	uint64_t ticks, syscalls, vswitches, iswitches, start_ms;
 
+	/* Not cleared by proc_alloc: fork copies them, proc_first clears them. */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave image */
+	struct lde_sigaction sigact[LDE_NSIG];          /* [0] unused */
 };
 
 extern struct proc proc[NPROC];
@@ -239,14 +247,36 @@ int exec_kernel(struct proc *p, const char *path, const char *const *argv,
 /* fpu.c */
 void fpu_init(void);
 void fpu_reset(struct proc *p);
+void fpu_save(struct proc *p);  /* p->fpu is current (p runs) */
+void fpu_load(struct proc *p);  /* the registers take p->fpu (p runs); MXCSR sanitised */
 void fpu_fork(struct proc *child);
 void fpu_switch(struct proc *next);
 void fpu_exit(struct proc *p);
 
 /* signal.c: the one place a fault or a kill reaches a process */
-void sig_post(struct proc *p, int sig);
+#define SIGBIT(s)        (1ull << ((s)-1))
+#define SIG_UNBLOCKABLE  (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define SIG_VALID        ((1ull << (LDE_NSIG - 1)) - 1) /* signals 1 .. LDE_NSIG-1 */
+/* Kernel-internal result of a system call a signal interrupted: on the
+ * way out it becomes EINTR, or the call restarts (SA_RESTART, or no
+ * handler ran).  Never seen by user space. */
+#define ERESTART 512
+
+/* A signal that would interrupt a sleep now: pending and not blocked. */
+static inline lde_sigset_t sig_deliverable(const struct proc *p)
+{
+	return p->sigpending & ~p->sigmask;
+}
+void sig_send(struct proc *p, int sig);        /* traced: kill, alarm, SIGCHLD, SIGPIPE */
+void sig_send_group(int pgid, int sig);        /* the tty's ^C: one event for the group */
+void sig_fault(struct proc *p, int sig);       /* a fault's signal: blocked or ignored means death */
 long sig_kill(long pid, long sig);
 void sig_return_user(struct trapframe *tf);
+void sig_fork(struct proc *child, struct proc *parent);
+void sig_exec(struct proc *p);
+void sig_alarms(uint64_t now);
+extern uint64_t sig_next_alarm; /* the earliest alarm_tsc of any process */
+bool sig_fatal_default(const struct proc *p, int sig); /* no handler and the default kills */
 const char *sig_name(int sig);
 
 /* syscall.c */

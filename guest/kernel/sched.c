@@ -129,15 +129,23 @@ void preempt(void)
 	sched(LDE_SW_PREEMPTED);
 }
 
-/* Block until wakeup(chan): 0, or -EINTR when a signal is pending (then
- * or at once).  The caller tested its condition with interrupts off, so
- * no wakeup can slip in between. */
+/* A signal ends the sleep of the system call p is in: note which call
+ * (p->tf->rax still holds its number) in case it restarts (signal.c). */
+static int interrupted(struct proc *p)
+{
+	p->restart_nr = p->tf->rax;
+	return -EINTR;
+}
+
+/* Block until wakeup(chan): 0, or -EINTR when a signal that is not
+ * blocked is pending (then or at once).  The caller tested its condition
+ * with interrupts off, so no wakeup can slip in between. */
 int sleep_on(const void *chan, const char *wchan)
 {
 	struct proc *p = curproc;
 
-	if (p->sigpending)
-		return -EINTR;
+	if (sig_deliverable(p))
+		return interrupted(p);
 	p->chan = chan;
 	p->wchan = wchan;
 	p->vswitches++;
@@ -146,7 +154,7 @@ int sleep_on(const void *chan, const char *wchan)
 	sched(LDE_SW_BLOCKED);
 	p->chan = NULL;
 	p->wchan = NULL;
-	return p->sigpending ? -EINTR : 0;
+	return sig_deliverable(p) ? interrupted(p) : 0;
 }
 
 /* A signal for a BLOCKED process: off its wait or sleep list, READY. */
@@ -189,8 +197,8 @@ long sleep_ms(uint64_t ms)
 	struct proc *p = curproc;
 	struct list *l;
 
-	if (p->sigpending)
-		return -EINTR;
+	if (sig_deliverable(p))
+		return interrupted(p);
 	if (ms == 0)
 		return 0;
 	p->wake_tsc = ms < UINT64_MAX / 2 / tsc_khz ? rdtsc() + ms * tsc_khz : UINT64_MAX;
@@ -206,7 +214,7 @@ long sleep_ms(uint64_t ms)
 	sched(LDE_SW_BLOCKED);
 	p->chan = NULL;
 	p->wchan = NULL;
-	return p->sigpending ? -EINTR : 0;
+	return sig_deliverable(p) ? interrupted(p) : 0;
 }
 
 /* The caller is a ZOMBIE and never runs again. */
@@ -220,9 +228,12 @@ noreturn void sched_exit(void)
 void sched_tick(void)
 {
 	struct proc *p = curproc;
+	const uint64_t now = rdtsc();
 
-	if (rdtsc() >= next_wake)
-		wake_sleepers(rdtsc());
+	if (now >= next_wake)
+		wake_sleepers(now);
+	if (now >= sig_next_alarm)
+		sig_alarms(now);
 	if (p) {
 		p->ticks++;
 		if (--p->slice <= 0 && !list_empty(&runq))

@@ -31,10 +31,17 @@ long sys_sbrk(struct trapframe *tf);
 long sys_procsnap(struct trapframe *tf);
 long sys_sysinfo(struct trapframe *tf);
 long sys_setpgid(struct trapframe *tf);
-long sys_kill(struct trapframe *tf);
 long sys_getpgid(struct trapframe *tf);
 long sys_kcheck(struct trapframe *tf);
 long sys_tracemark(struct trapframe *tf);
+
+/* signal.c */
+long sys_kill(struct trapframe *tf);
+long sys_sigaction(struct trapframe *tf);
+long sys_sigreturn(struct trapframe *tf);
+long sys_sigprocmask(struct trapframe *tf);
+long sys_pause(struct trapframe *tf);
+long sys_alarm(struct trapframe *tf);
 
 /* sysfile.c */
 long sys_read(struct trapframe *tf);

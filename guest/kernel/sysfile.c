@@ -158,7 +158,7 @@ long sys_open(struct trapframe *tf)
 		return -ENOTDIR;
 	if (acc != O_RDONLY || (flags & O_TRUNC))
 		return -EROFS;
-	struct file *fp = file_alloc(&initrd_fops, f, O_RDONLY);
+	struct file *fp = file_alloc(&initrd_fops, (void *)f, O_RDONLY);
 	if (!fp)
 		return -ENFILE;
 	return fd_install(fp);

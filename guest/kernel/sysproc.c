@@ -105,11 +105,6 @@ static struct proc *find_pid(long pid)
 	return NULL;
 }
 
-long sys_kill(struct trapframe *tf)
-{
-	return sig_kill((int)A0(tf), (long)A1(tf));
-}
-
 long sys_getpgid(struct trapframe *tf)
 {
 	long pid = (int)A0(tf);

@@ -214,14 +214,20 @@ static const uint8_t exc_signal[NEXCEPTIONS] = {
     [T_AC] = SIGBUS,  [T_XM] = SIGFPE,
 };
 
-/* A user program did what it may not: report it in one line (pid, name,
- * fault, RIP, faulting address) and end it with sig. */
+/* A user program did what it may not: its signal (sig_fault: a handler
+ * may catch it, blocking or ignoring it does not help).  When that kills
+ * it, one line says why first (pid, name, fault, RIP, faulting address). */
 void trap_user_fault(struct trapframe *tf, int sig, const char *why)
 {
 	struct proc *p = curproc;
 	char what[64] = "";
 	uint64_t addr = tf->rip;
 
+	if (!sig_fatal_default(p, sig) && !(p->sigmask & SIGBIT(sig)) &&
+	    p->sigact[sig].handler != LDE_SIG_IGN) {
+		sig_fault(p, sig); /* caught: the handler decides */
+		return;
+	}
 	if (tf->vector == T_PF) {
 		pf_describe(tf->error, what, sizeof(what));
 		addr = p->fault_addr;
@@ -231,7 +237,7 @@ void trap_user_fault(struct trapframe *tf, int sig, const char *why)
 	kprintf("fault: pid %d (%s): %s%s at rip %p, addr %p%s%s: %s\n", p->pid, p->name,
 	        trap_name(tf->vector), what, (void *)tf->rip, (void *)addr, why ? ", " : "",
 	        why ? why : "", sig_name(sig));
-	sig_post(p, sig);
+	sig_fault(p, sig);
 }
 
 static void user_exception(struct trapframe *tf, uint64_t cr2)

@@ -176,7 +176,7 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 		r = sleep_on(&tty, "console");
 		tty.readers--;
 		if (r)
-			return -EINTR;
+			return -ERESTART;
 	}
 	while (k < n && k < sizeof(kb) && tty.r != tty.w) {
 		char c = tty.buf[tty.r % TTY_BUF];
