@@ -190,7 +190,9 @@ static int stage(int in, int left, int out_fd)
 		printf("pipeline100: stage %d: fork: %s\n", 100 - left, strerror(errno));
 		return 4;
 	}
-	if (pid == 0) {
+	if (pid == 0) { /* our input is not the child's: without this close, stage k
+			   would hold k descriptors and a 32-slot table ends the chain */
+		close(in);
 		close(fds[1]);
 		_exit(stage(fds[0], left - 1, out_fd));
 	}

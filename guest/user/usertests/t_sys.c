@@ -124,7 +124,7 @@ static const struct efault_case efault_cases[] = {
 	{"chdir(p)", SYS_chdir, 0, STR, {0}, "files"},
 	{"getcwd(p, 64)", SYS_getcwd, 0, OUT, {0, 64}, "files"},
 	{"getdents(dir, p, 128)", SYS_getdents, 1, OUT, {FD_DIR, 0, 128}, "files"},
-	{"pipe(p)", SYS_pipe, 0, OUT, {0}, "pipes"},
+	{"pipe(p)", SYS_pipe, 0, OUT | FITS8, {0}, "pipes"},
 	{"sigaction(SIGUSR1, p, NULL)", SYS_sigaction, 1, IN | OPT, {SIGUSR1, 0, 0}, "signals"},
 	{"sigaction(SIGUSR1, act, p)", SYS_sigaction, 2, OUT | OPT, {SIGUSR1, (long)&good_act, 0},
 	 "signals"},
