@@ -6,7 +6,9 @@
  *   host getpid [-n N] [-k K]    raw getpid system call
  *   host pipe   [-n N] [-k K]    pipe ping-pong between two processes on one
  *                                CPU, lmbench lat_ctx style
- *   host fork   [-n N]           fork + _exit + waitpid
+ *   host fork   [-n N] [-m MIB]  fork + _exit + waitpid; with -m, after writing
+ *                                every page of MIB MiB of heap (host.fork.<MIB>m:
+ *                                fork as the parent's memory grows)
  *   host exec   [-n N] [-x PROG] fork + execve(tiny static PROG) + waitpid
  *   host spawn -N NAME [-n N] [-s STATUS] [-t SECS] [-o LOG] -- CMD...
  *                                wall time (ns) and peak RSS of CMD, run N times,
@@ -222,9 +224,19 @@ static void reap(pid_t pid, const char *what)
 	}
 }
 
-static int cmd_fork(size_t n)
+static int cmd_fork(size_t n, uint64_t mib)
 {
 	uint64_t *v = samples(n);
+	char name[40] = "host.fork";
+	if (mib) {
+		/* Present and private before the timing, as benchproc's heap. */
+		char *mem = malloc(mib << 20);
+		if (!mem)
+			die("%s", "fork -m: out of memory");
+		for (uint64_t off = 0; off < mib << 20; off += 4096)
+			mem[off] = 1;
+		snprintf(name, sizeof name, "host.fork.%llum", (unsigned long long)mib);
+	}
 	for (size_t s = 0; s < n; s++) {
 		uint64_t t0 = lb_rdtsc();
 		pid_t pid = fork();
@@ -233,7 +245,7 @@ static int cmd_fork(size_t n)
 		reap(pid, "fork");
 		v[s] = lb_rdtsc() - t0;
 	}
-	emit("host.fork", "tsc", v, n, 1, 0);
+	emit(name, "tsc", v, n, 1, 0);
 	return 0;
 }
 
@@ -418,7 +430,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: %s tsc|getpid|pipe|fork|exec|selftest [-n samples] [-k iters] "
-	        "[-x prog]\n       %s spawn -N name [-n runs] [-s status] [-t secs] "
+	        "[-m MiB] [-x prog]\n       %s spawn -N name [-n runs] [-s status] [-t secs] "
 	        "[-o log] -- cmd...\n",
 	        prog, prog);
 	exit(64);
@@ -442,17 +454,20 @@ int main(int argc, char **argv)
 		usage();
 	const char *cmd = argv[1], *name = NULL, *log = NULL, *tiny = NULL;
 	size_t n = 0;
-	uint64_t k = 0;
+	uint64_t k = 0, mib = 0;
 	int want = 0, opt;
 	unsigned secs = 60;
 	optind = 2;
-	while ((opt = getopt(argc, argv, "+n:k:x:N:s:t:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:k:m:x:N:s:t:o:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = number(optarg);
 			break;
 		case 'k':
 			k = number(optarg);
+			break;
+		case 'm':
+			mib = number(optarg);
 			break;
 		case 'x':
 			tiny = optarg;
@@ -489,7 +504,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "pipe") == 0)
 		return cmd_pipe(n ? n : 200, k ? k : 50);
 	if (strcmp(cmd, "fork") == 0)
-		return cmd_fork(n ? n : 300);
+		return cmd_fork(n ? n : 300, mib);
 	if (strcmp(cmd, "exec") == 0)
 		return cmd_exec(n ? n : 200, tiny ? tiny : default_tiny());
 	usage();
