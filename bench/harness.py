@@ -13,6 +13,8 @@ Parts that cannot run here are listed as "not run (reason)", never dropped.
 Every benchmark program speaks bench/PROTOCOL.md: BENCH, BENCHINFO and
 BENCHSKIP lines on stdout (a guest's console).
 
+Other entry point: --parse < OUTPUT (one program's output checked against
+the protocol, for tests/60).
 Environment: BENCH_QUICK=1 (each benchmark once, small), BENCH_ONLY=part,...
 (host kvm exit boot mem guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
 taskset did not), BENCH_NO_KVM=1 (behave as without /dev/kvm), BENCH_BUILD_FAILED="vmm guest.elf" (set by `make bench`:
@@ -47,7 +49,7 @@ PARTS = ("host", "kvm", "exit", "boot", "mem", "guest")
 
 # ---------------------------------------------------------------- protocol
 
-UNITS = ("tsc", "ns", "kb")
+UNITS = ("tsc", "ns", "kb", "count")
 STAT_KEYS = ("min", "med", "p99", "max")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -245,11 +247,12 @@ class Bench:
     medians are stable."""
 
     def __init__(self, part, key, platform, argv, status=0, timeout=120, min_runs=5,
-                 max_runs=11, tol=0.01, budget=60, qemu=False):
+                 max_runs=11, tol=0.01, budget=60, qemu=False, suffix=""):
         self.part, self.key, self.platform = part, key, platform
         self.argv, self.status, self.timeout = argv, status, timeout
         self.min_runs, self.max_runs, self.tol, self.budget = min_runs, max_runs, tol, budget
         self.qemu = qemu
+        self.suffix = suffix  # appended to every figure's name (a variant's runs)
 
     def run_once(self, quick):
         argv = self.argv(quick)
@@ -276,6 +279,10 @@ class Bench:
             raise BenchFailed("bad protocol output: %s" % e)
         if not figs and not skips:
             raise BenchFailed("printed no BENCH line")
+        if self.suffix:
+            for f in figs:
+                f["name"] += self.suffix
+            skips = [(name + self.suffix, why) for name, why in skips]
         return figs, info, skips
 
 
@@ -386,6 +393,9 @@ def part_host(rep):
             ("getpid", ["getpid", "-k", "100"], n(1000, 20)),
             ("pipe", ["pipe", "-k", "50"], n(200, 5)),
             ("fork", ["fork"], n(300, 5)),
+            ("fork 1m", ["fork", "-m", "1"], n(100, 3)),
+            ("fork 16m", ["fork", "-m", "16"], n(50, 3)),
+            ("fork 64m", ["fork", "-m", "64"], n(30, 3)),
             ("exec", ["exec", "-x", os.path.join(BB, "tiny")], n(200, 5))):
         rep.run(Bench("host", "host " + key, "host",
                       lambda q, a=args, s=sizes: hostprog(*a) + s(q), tol=0.02))
@@ -639,46 +649,137 @@ def guest_programs():
                   for p in glob.glob(os.path.join(TOP, "guest", "user", "bench*.c")))
 
 
+# What a guest program needs beyond the defaults: "runs" (min, max) when one
+# run is long (benchproc's 64 MiB forks take ~1.6 s each on kvm_pvm), and
+# "variants": extra runs on lde's vmm with vmm options, their figures
+# named with a suffix (benchtrace with tracing on: issue 5's "tracing on
+# vs off").
+GUEST_CONFIG = {
+    "benchproc": {"runs": (3, 5)},
+    "benchtrace": {"variants": ((".traced", ["--trace", "/dev/null",
+                                             "--trace-events=syscall"]),)},
+}
+GUEST_PLATFORMS = (("vmm", ("kvm", "vmm", "guest")), ("qemu-kvm", ("kvm", "qemu", "guest")),
+                   ("qemu-icount", ("qemu", "guest")))
+
+
+def guest_bench(prog, plat, quick, vmm_opts=(), suffix=""):
+    words = [prog] + (["quick"] if quick else [])
+    cfg = GUEST_CONFIG.get(prog, {})
+    min_runs, max_runs = cfg.get("runs", (5, 7))
+    if plat == "vmm":
+        argv = lambda q, w=words, o=list(vmm_opts): [VMM] + o + [GUEST, "--"] + w
+    else:
+        accel = "kvm" if plat == "qemu-kvm" else "icount"
+        argv = lambda q, w=words, a=accel: qemu_argv(a, GUEST, quote_cmdline(w))
+    return Bench("guest", prog + suffix, plat, argv, status=0, timeout=600,
+                 min_runs=min_runs, max_runs=max_runs, tol=0.02, budget=300,
+                 qemu=plat != "vmm", suffix=suffix)
+
+
 def part_guest(rep):
     progs = guest_programs()
-    plats = (("vmm", ("kvm", "vmm", "guest")), ("qemu-kvm", ("kvm", "qemu", "guest")),
-             ("qemu-icount", ("qemu", "guest")))
     if not progs:
-        for plat, _ in plats:
+        for plat, _ in GUEST_PLATFORMS:
             rep.skip("guest", "guest benchmarks", plat,
                      "no guest benchmark programs yet (guest/user/bench*.c: they need "
                      "a kernel with processes)")
         return
-    for plat, needs in plats:
+    for plat, needs in GUEST_PLATFORMS:
         for prog in progs:
             reason = missing(needs + ("user:" + prog,))
             if reason:
                 rep.skip("guest", prog, plat, reason)
                 continue
-            words = [prog] + (["quick"] if rep.quick else [])
+            rep.run(guest_bench(prog, plat, rep.quick))
             if plat == "vmm":
-                argv = lambda q, w=words: [VMM, GUEST, "--"] + w
-                qemu = False
-                status = 0
-            else:
-                accel = "kvm" if plat == "qemu-kvm" else "icount"
-                argv = lambda q, w=words, a=accel: qemu_argv(a, GUEST, quote_cmdline(w))
-                qemu = True
-                status = 0
-            rep.run(Bench("guest", prog, plat, argv, status=status, timeout=600,
-                          max_runs=7, tol=0.02, budget=300, qemu=qemu))
+                for suffix, opts in GUEST_CONFIG.get(prog, {}).get("variants", ()):
+                    rep.run(guest_bench(prog, plat, rep.quick, opts, suffix))
+    if "benchtrace" in progs:
+        reason = missing(("kvm", "vmm", "guest", "user:benchtrace"))
+        if reason:
+            rep.skip("guest", "trace.exits_per_1k", "vmm", reason)
+        else:
+            trace_exits(rep)
+
+
+# The vmm's --stats table (host/stats.c) and its text trace's last line
+# (host/trace.c): what trace_exits reads.
+STATS_ROW_RE = r"^\s*%s\s+(\d+)\s"
+TRACE_END_RE = re.compile(r"^# end: (\d+) guest events, (\d+) VM exits", re.M)
+
+
+def vmm_exits(opts, marks, timeout):
+    """Runs `benchtrace events MARKS` on the vmm with --stats and opts ->
+    (all exits, drain exits, stderr)."""
+    argv = [VMM, "--stats"] + opts + [GUEST, "--", "quiet", "benchtrace", "events", str(marks)]
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchFailed("timed out after %d s: %s" % (timeout, shlex.join(argv)))
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode != 0:
+        raise BenchFailed("%s exited %d: %s" % (shlex.join(argv), p.returncode,
+                                                " | ".join(err.strip().splitlines()[-3:])))
+    counts = []
+    for row in ("all exits", r"out32 0x1de5[^\d\n]*"):
+        m = re.search(STATS_ROW_RE % row, err, re.M)
+        counts.append(int(m.group(1)) if m else None)
+    if counts[0] is None:
+        raise BenchFailed("no 'all exits' row in the vmm's --stats output")
+    return counts[0], counts[1] or 0, err
+
+
+def trace_exits(rep):
+    """VM exits per 1000 trace events (issue 5: tracing must not cost an
+    exit per event): `benchtrace events N` makes 3 events per call (the
+    call's enter and exit, and its LDE_EV_USER).  trace.exits_per_1k
+    counts the ring's drain calls; trace.exits_added_per_1k every exit
+    tracing added (traced run minus the same run untraced)."""
+    marks = 2000 if rep.quick else 20000
+    runs = 1 if rep.quick else 3
+    log = os.path.join(BB, "logs", "benchtrace-events.txt")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    drain, added = [], []
+    try:
+        for _ in range(runs):
+            plain, _, _ = vmm_exits([], marks, 600)
+            total, drains, _ = vmm_exits(["--trace", log, "--trace-events=syscall"], marks, 600)
+            m = TRACE_END_RE.search(read(log))
+            if not m or int(m.group(1)) == 0:
+                raise BenchFailed("no '# end: N guest events' line in %s" % log)
+            events = int(m.group(1))
+            drain.append(1000.0 * drains / events)
+            added.append(1000.0 * (total - plain) / events)
+    except BenchFailed as e:
+        rep.failed.append({"part": "guest", "name": "trace.exits_per_1k", "platform": "vmm",
+                           "reason": str(e)})
+        rep.progress("FAILED: trace.exits_per_1k: %s" % e)
+        return
+    rep.add("guest", "vmm", "trace.exits_per_1k", "count", [round(x, 3) for x in drain])
+    rep.add("guest", "vmm", "trace.exits_added_per_1k", "count", [round(x, 3) for x in added])
+    rep.info.setdefault("vmm", {}).update({"trace_events": str(events),
+                                           "trace_marks": str(marks)})
+    rep.progress("trace exits per 1000 events: drains %s, added %s (%d events a run)"
+                 % (drain, added, events))
 
 
 # ---------------------------------------------------------------- figures
 
 # Baselines: a figure's ratio column compares it with a figure measured in
-# the same run.  (name regex, platforms or None, baseline name, platform).
+# the same run.  (name regex, platforms or None, baseline name, platform;
+# None: the figure's own platform).
 BASELINES = (
+    (r"^trace\.getpid\.syscall\.traced$", None, "trace.getpid.syscall", None),
+    (r"^trace\.getpid\.syscall$", None, "trap.getpid.syscall", None),
+    (r"^trace\.tracemark\.traced$", None, "trace.tracemark", None),
     (r"^trap\.getpid\.", ("vmm", "qemu-kvm"), "host.getpid", "host"),
     (r"^trap\.floor\.", ("vmm", "qemu-kvm"), "host.getpid", "host"),
     (r"^switch\.(pipe|yield)$", ("vmm", "qemu-kvm"), "host.ctxsw", "host"),
     (r"^proc\.fork$", ("vmm", "qemu-kvm"), "host.fork", "host"),
     (r"^proc\.forkexec$", ("vmm", "qemu-kvm"), "host.forkexec", "host"),
+    (r"^proc\.fork\.(\d+m)$", ("vmm", "qemu-kvm"), "host.fork.{0}", "host"),
     (r"^exit\.nop$", ("vmm", "qemu-kvm"), "kvm.raw.pio.guest", "kvm"),
     (r"^exit\.cpuid$", ("vmm", "qemu-kvm"), "kvm.raw.cpuid.ring3", "kvm"),
     (r"^exit\.cpuid\.kernel$", ("vmm", "qemu-kvm"), "kvm.raw.cpuid", "kvm"),
@@ -721,6 +822,8 @@ def unit_of(fig):
         return "ns"
     if fig["unit"] == "kb":
         return "KiB"
+    if fig["unit"] == "count":
+        return "count"
     return "insn" if fig["platform"] == "qemu-icount" else "cyc"
 
 
@@ -736,7 +839,7 @@ def to_ns(fig, v, tsc_khz):
 def interpreted(fig, flavour):
     """On kvm_pvm guest ring-0 code runs in KVM's instruction emulator, so
     a time that includes guest kernel work measures that emulator."""
-    if flavour != "kvm_pvm":
+    if flavour != "kvm_pvm" or fig["unit"] == "count":
         return False
     if fig["part"] in ("guest", "exit") and fig["platform"] in ("vmm", "qemu-kvm"):
         return True
@@ -758,6 +861,7 @@ def annotate(rep, machine):
         for pat, plats, bname, bplat in BASELINES:
             m = re.match(pat, f["name"])
             if m and (plats is None or f["platform"] in plats):
+                bplat = bplat or f["platform"]
                 b = rep.find(bname.format(*m.groups()), bplat)
                 if b and b["median"] > 0:
                     # In time where both have one (cycles and ns mix),
@@ -905,8 +1009,17 @@ def table(res):
                 plat = labels.get(x["platform"], x["platform"])
                 lines.append("%s: %s%s (%s)" % (kind, x["name"], " on " + plat if plat else "",
                                                 x["reason"]))
+    paths = []
+    for plat, p in res.get("platforms", {}).items():
+        info = p.get("info", {})
+        if "syscall_path" in info:
+            paths.append("%s syscall=%s int80=%s" % (p["label"], info["syscall_path"],
+                                                    info.get("int80_path", "?")))
     m = res["machine"]
     lines.append("")
+    if paths:
+        lines.append("guest entry paths (trap.*.syscall, trap.*.int80; lde_sysinfo): " +
+                     "; ".join(paths))
     lines.append("machine: %s, %s CPUs (pinned to %s), Linux %s, KVM: %s, TSC %s kHz; "
                  "git %s%s; %s%s" % (
                      m["cpu"], m["cpus"], ",".join(map(str, m["pinned_cpus"])), m["kernel"],
@@ -1133,12 +1246,35 @@ def render(path):
     return 0
 
 
+def check_output():
+    """--parse: one program's output on stdin -> one line per protocol line
+    it holds ("figure NAME", "skip NAME", "info KEY"), status 0; status 1
+    with the parser's complaint for a malformed line or no BENCH/BENCHSKIP
+    line at all (what tests/60 checks each guest benchmark's run with)."""
+    try:
+        figs, info, skips = parse_output(sys.stdin.read())
+    except ProtocolError as e:
+        print("protocol error: %s" % e)
+        return 1
+    for f in figs:
+        print("figure %s" % f["name"])
+    for name, _ in skips:
+        print("skip %s" % name)
+    for key in info:
+        print("info %s" % key)
+    if not figs and not skips:
+        print("protocol error: no BENCH or BENCHSKIP line")
+        return 1
+    return 0
+
+
 def selftest():
     """The parser and the stability rule against hand-made cases (TAP)."""
     cases = [
         ("BENCH a.b unit=tsc n=3 iters=2 min=1 med=2 p99=3 max=4 ovh=0.5", True),
         ("BENCH a unit=ns n=1 min=5 med=5 p99=5 max=5", True),
         ("  [  1.0] BENCH a unit=kb n=1 min=5 med=5 p99=5 max=5\r", True),
+        ("BENCH a unit=count n=3 min=0.28 med=0.3 p99=0.5 max=0.5", True),
         ("BENCH a unit=parsecs n=1 min=5 med=5 p99=5 max=5", False),
         ("BENCH a unit=tsc n=1 min=5 med=4 p99=5 max=5", False),
         ("BENCH a unit=tsc n=0 min=5 med=5 p99=5 max=5", False),
@@ -1191,7 +1327,10 @@ if __name__ == "__main__":
         sys.exit(render(sys.argv[2]))
     if len(sys.argv) == 2 and sys.argv[1] == "--selftest":
         sys.exit(selftest())
+    if len(sys.argv) == 2 and sys.argv[1] == "--parse":
+        sys.exit(check_output())
     if len(sys.argv) > 1:
-        print("usage: harness.py [--render FILE.json | --selftest]", file=sys.stderr)
+        print("usage: harness.py [--render FILE.json | --selftest | --parse < OUTPUT]",
+              file=sys.stderr)
         sys.exit(64)
     sys.exit(main())
