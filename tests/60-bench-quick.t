@@ -78,6 +78,51 @@ else
 	skip "rawkvm" "no usable /dev/kvm: the raw KVM floors cannot run here"
 fi
 
+# guest benchmark programs (guest/user/bench*.c): each once, quick, on
+# every guest platform; it exits 0 and what it prints parses as the
+# protocol (bench/harness.py --parse), with a figure or a stated skip for
+# every name it owes.  No timing assertions.
+# program | figure names it must print (BENCH) or explain (BENCHSKIP)
+while IFS='|' read -r prog figs; do
+	prog=${prog// /}
+	if [ ! -f "$LDE_TOP/guest/user/$prog.c" ]; then
+		fail "guest/user/$prog.c exists"
+		continue
+	fi
+	for plat in $(guest_platforms); do
+		LDE_TEST_TIMEOUT=120 run_guest "$plat" -- quiet "$prog" quick
+		is "$STATUS" 0 "$prog quick on $plat exits 0"
+		CHECK=$(printf '%s\n' "$OUT" | python3 "$LDE_TOP/bench/harness.py" --parse)
+		ok $? "$prog on $plat: its output parses as the bench protocol"
+		[ "$STATUS" -eq 0 ] && printf '%s\n' "$CHECK" | grep -q '^figure ' ||
+			diag "$(printf '%s\n' "$OUT" | tail -n 5)"
+		missing=
+		for f in $figs; do
+			printf '%s\n' "$CHECK" | grep -qE "^(figure|skip) ${f//./\\.}\$" ||
+				missing="$missing $f"
+		done
+		is "${missing:-none}" none "$prog on $plat: every figure measured or skipped with a reason"
+	done
+done <<EOF2
+benchtrap   | trap.floor.syscall trap.floor.int80 trap.getpid.syscall trap.getpid.int80 exit.cpuid
+benchswitch | switch.yield switch.pipe
+benchproc   | proc.fork proc.forkexec proc.fork.1m proc.fork.2m
+benchtimer  | timer.tick timer.period timer.latency
+benchtrace  | trace.getpid.syscall trace.tracemark
+EOF2
+# ... and every bench*.c is in that table, so none escapes the check
+for src in "$LDE_TOP"/guest/user/bench*.c; do
+	prog=$(basename "$src" .c)
+	like "$(sed -n '/^benchtrap  *|/,/^EOF2/p' "$0")" "^$prog +\\|" "$prog is checked above"
+done
+# tracing on: benchtrace under the vmm's --trace still speaks the protocol
+if have_kvm; then
+	run_guest vmm --trace /dev/null --trace-events=syscall -- quiet benchtrace quick
+	is "$STATUS" 0 "benchtrace quick under --trace exits 0"
+	printf '%s\n' "$OUT" | python3 "$LDE_TOP/bench/harness.py" --parse >/dev/null
+	ok $? "benchtrace under --trace: its output parses as the bench protocol"
+fi
+
 # the whole harness, quick: every part runs or says why not
 Q=$BB/test-quick
 rm -rf "$Q"
