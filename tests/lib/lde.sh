@@ -60,33 +60,15 @@ guest_platforms() {
 	fi
 }
 
-# qemu_kvm_cpu: the -cpu model for QEMU -accel kvm.  `host`, except where
-# KVM advertises IA32_ARCH_CAPABILITIES but refuses to have it set (the
-# kvm_pvm quirk "failed to set MSR 0x10a": QEMU 7.2 then aborts at
-# reset); there, `host,-arch-capabilities`.  Probed once with the foreign
-# test guest, which exits at once through isa-debug-exit; cached in
-# $LDE_QEMU_KVM_CPU for the rest of the script.
-qemu_kvm_cpu() {
-	if [ -z "${LDE_QEMU_KVM_CPU:-}" ]; then
-		LDE_QEMU_KVM_CPU=host
-		_probe=$LDE_TOP/build/tests/guest/foreign.elf
-		if [ -f "$_probe" ] && timeout 20 qemu-system-x86_64 -accel kvm -M microvm \
-			-cpu host -m 16 -nodefaults -display none -no-reboot \
-			-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$_probe" \
-			2>&1 | grep -q 'failed to set MSR 0x10a'; then
-			LDE_QEMU_KVM_CPU=host,-arch-capabilities
-		fi
-		export LDE_QEMU_KVM_CPU
-	fi
-	echo "$LDE_QEMU_KVM_CPU"
-}
+# The QEMU command line, the -cpu probe, quote_cmdline and the decoding
+# of QEMU's exit status are shared with make run-qemu and run-libvirt.
+. "$LDE_TOP/tests/vm/qemu.sh"
+qemu_kvm_cpu() { lde_qemu_cpu kvm; }
 
 # qemu_args ACCEL: the QEMU command line for guest.elf (-append added by run_guest)
 qemu_args() {
-	if [ "$1" = tcg ]; then _cpu=max; else _cpu=$(qemu_kvm_cpu); fi
-	echo "qemu-system-x86_64 -accel $1 -M microvm -cpu $_cpu -m 128 -nodefaults -nographic" \
-		"-no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04" \
-		"-kernel $GUEST"
+	lde_qemu_argv "$1" 128 "$GUEST"
+	echo "${LDE_QEMU_ARGV[*]}"
 }
 
 # run_guest PLATFORM [vmm-or-qemu options...] [-- guest command line...]
@@ -113,14 +95,7 @@ run_guest() {
 		_append=$(quote_cmdline "$@")
 		# shellcheck disable=SC2046
 		OUT=$(timeout -k 5 "$_t" $(qemu_args "$_accel") $_opts -append "$_append" <"$_in" 2>&1)
-		_raw=$?
-		if [ $_raw -eq 124 ] || [ $_raw -eq 137 ]; then
-			STATUS=124
-		elif [ $((_raw & 1)) -eq 1 ]; then
-			STATUS=$((_raw >> 1))
-		else
-			STATUS=$((200 + _raw))
-		fi
+		STATUS=$(lde_qemu_status $? "$OUT")
 		;;
 	*)
 		echo "run_guest: unknown platform $_plat" >&2
@@ -129,22 +104,4 @@ run_guest() {
 	esac
 	OUT=$(printf '%s\n' "$OUT" | tr -d '\r')
 	return 0
-}
-
-# quote_cmdline WORD...: the words as one command line, the way the vmm
-# builds it: words with blanks (space, tab, CR, LF: the kernel splits at
-# each), quotes or backslashes in double quotes, with \" and \\ escaped.
-quote_cmdline() {
-	_line=
-	for _w in "$@"; do
-		case $_w in
-		*[\ \	\"\\\']* | *$'\r'* | *$'\n'* | "")
-			_w=$(printf '%s' "$_w" | sed 's/[\\"]/\\&/g'; printf x) # x: keep a final LF
-			_w=${_w%x}
-			_w="\"$_w\""
-			;;
-		esac
-		_line="${_line:+$_line }$_w"
-	done
-	printf '%s' "$_line"
 }
