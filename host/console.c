@@ -10,8 +10,15 @@
  * it and the vCPU thread.  When stdin is a terminal it is in raw mode, the
  * Ctrl-A commands apply, and bytes typed while the receiver is full are
  * lost with LSR.OE (as on a serial line).  Other input (a pipe, a file)
- * waits for room instead, so none is lost.  At end of input the thread
- * stops: the guest just sees no more data.
+ * waits for room instead, so none is lost.
+ *
+ * What the console is (include/lde/ports.h): LDE_PORT_CONSOLE reads
+ * PRESENT, plus TTY when stdin is a terminal, so lde's guest knows
+ * whether to prompt, echo and edit.  End of input (or stdin failing) is
+ * a hang-up: once every byte read has been put in the receiver --
+ * console_receive waits for room, so they all have when the loop ends -- the thread drops
+ * DCD (MSR.DDCD, a modem-status interrupt if the guest enabled it) and
+ * stops.  The guest reads end of input once its receiver is empty.
  */
 #include <errno.h>
 #include <poll.h>
@@ -35,6 +42,7 @@ struct console {
 	struct uart uart;
 	int out_fd;
 	bool tty; /* stdin is our terminal, in raw mode */
+	bool stdin_tty; /* stdin is a terminal (ours or not): LDE_CONSOLE_F_TTY */
 	bool out_dead;
 };
 
@@ -121,9 +129,29 @@ void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte)
 	}
 }
 
-/* One byte from the host side into the receiver. */
-static void deliver(struct vm *vm, struct console *c, uint8_t b)
+uint32_t console_flags(struct vm *vm)
 {
+	return LDE_CONSOLE_F_PRESENT | (vm->con->stdin_tty ? LDE_CONSOLE_F_TTY : 0);
+}
+
+/* The host's input ended: the carrier drops (after every byte). */
+void console_input_ended(struct vm *vm)
+{
+	struct console *c = vm->con;
+
+	pthread_mutex_lock(&c->lock);
+	uart_set_carrier(&c->uart, false);
+	if (uart_take_edge(&c->uart))
+		kvm_irq_pulse(vm, LDE_COM1_IRQ);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* One byte from the host side into the receiver (waits for room unless
+ * the input is a terminal). */
+void console_receive(struct vm *vm, uint8_t b)
+{
+	struct console *c = vm->con;
+
 	pthread_mutex_lock(&c->lock);
 	while (uart_receive(&c->uart, b) < 0) {
 		if (c->tty) {
@@ -147,12 +175,11 @@ static void *input_main(void *arg)
 	for (;;) {
 		ssize_t n = read(0, buf, sizeof(buf));
 
-		if (n == 0)
-			return NULL; /* end of input: no more data for the guest */
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return NULL; /* stdin unreadable: same as its end */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) { /* end of input, or stdin unreadable: the same, a hang-up */
+			console_input_ended(vm);
+			return NULL;
 		}
 		for (ssize_t i = 0; i < n; i++) {
 			int b = buf[i];
@@ -171,7 +198,7 @@ static void *input_main(void *arg)
 				if (b < 0)
 					continue;
 			}
-			deliver(vm, c, (uint8_t)b);
+			console_receive(vm, (uint8_t)b);
 		}
 	}
 }
@@ -185,6 +212,7 @@ void console_start_input(struct vm *vm)
 	int e;
 
 	if (isatty(0)) {
+		c->stdin_tty = true;
 		c->tty = term_raw();
 		if (!c->tty)
 			return; /* a terminal we do not own (background job): leave it */

@@ -22,8 +22,8 @@ static uint8_t msr_status(const struct uart *u)
 {
 	uint8_t m = u->mcr;
 
-	if (!(m & UART_MCR_LOOP))
-		return UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS; /* a cable plugged in */
+	if (!(m & UART_MCR_LOOP)) /* a cable plugged in; DCD while the host's input lasts */
+		return (u->no_carrier ? 0 : UART_MSR_DCD) | UART_MSR_DSR | UART_MSR_CTS;
 	return (m & UART_MCR_RTS ? UART_MSR_CTS : 0) | (m & UART_MCR_DTR ? UART_MSR_DSR : 0) |
 	       (m & UART_MCR_OUT1 ? UART_MSR_RI : 0) | (m & UART_MCR_OUT2 ? UART_MSR_DCD : 0);
 }
@@ -121,13 +121,11 @@ uint8_t uart_read(struct uart *u, unsigned off)
 	}
 }
 
-static void write_mcr(struct uart *u, uint8_t v)
+/* The lines went from old to now: the deltas, and an interrupt event. */
+static void msr_changed(struct uart *u, uint8_t old, uint8_t now)
 {
-	const uint8_t old = msr_status(u);
-	uint8_t now, d = 0;
+	uint8_t d = 0;
 
-	u->mcr = v & 0x1f;
-	now = msr_status(u);
 	if ((old ^ now) & UART_MSR_CTS)
 		d |= UART_MSR_DCTS;
 	if ((old ^ now) & UART_MSR_DSR)
@@ -140,6 +138,22 @@ static void write_mcr(struct uart *u, uint8_t v)
 		u->msr_delta |= d;
 		u->edge = true;
 	}
+}
+
+static void write_mcr(struct uart *u, uint8_t v)
+{
+	const uint8_t old = msr_status(u);
+
+	u->mcr = v & 0x1f;
+	msr_changed(u, old, msr_status(u));
+}
+
+void uart_set_carrier(struct uart *u, bool on)
+{
+	const uint8_t old = msr_status(u);
+
+	u->no_carrier = !on;
+	msr_changed(u, old, msr_status(u));
 }
 
 static void write_fcr(struct uart *u, uint8_t v)

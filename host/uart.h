@@ -9,6 +9,12 @@
  * the next byte as soon as it reads the previous one.  Received data is
  * reported at once (IIR "data available"; no trigger levels, no character
  * timeout).  The interrupt output is not gated by MCR.OUT2 (as in QEMU).
+ *
+ * Modem lines: DSR and CTS are always up (a cable is plugged in); DCD is
+ * the carrier, up from power-on until uart_set_carrier() drops it -- the
+ * console's end of host input (include/lde/ports.h) -- which sets DDCD
+ * and raises the modem-status interrupt when EDSSI is on.  In loopback
+ * the MCR outputs drive the lines instead, as on the chip.
  */
 #ifndef VMM_UART_H
 #define VMM_UART_H
@@ -77,6 +83,7 @@ struct uart {
 	bool thre_pending; /* THRE interrupt: set when THR empties, cleared
 	                      by an IIR read that reports it or a THR write */
 	bool edge;         /* an interrupt event since uart_take_edge() */
+	bool no_carrier;   /* DCD dropped (uart_set_carrier) */
 	uint32_t rx_head, rx_len;
 	uint8_t rx[UART_RX_SIZE];
 };
@@ -99,6 +106,9 @@ int uart_receive(struct uart *u, uint8_t c);
 void uart_overrun(struct uart *u);
 
 bool uart_rx_full(const struct uart *u);
+
+/* The carrier (MSR.DCD) comes or goes; a change sets MSR.DDCD. */
+void uart_set_carrier(struct uart *u, bool on);
 
 /* The interrupt output: some enabled condition is pending. */
 bool uart_irq_pending(const struct uart *u);

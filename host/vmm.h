@@ -79,6 +79,9 @@ void console_init(struct vm *vm, int out_fd);
 void console_start_input(struct vm *vm);
 void console_access(struct vm *vm, unsigned off, bool out, uint8_t *byte);
 void console_write(struct vm *vm, const uint8_t *buf, size_t len); /* guest bytes to stdout */
+uint32_t console_flags(struct vm *vm); /* LDE_CONSOLE_F_* for LDE_PORT_CONSOLE's in32 */
+void console_receive(struct vm *vm, uint8_t b); /* a byte of host input into the UART */
+void console_input_ended(struct vm *vm); /* end of host input: DCD drops */
 
 /* stats.c: --stats.  stats_exit is called for every exit, with the host
  * TSC at KVM_RUN's return and at the end of the exit's handling. */

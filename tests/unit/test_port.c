@@ -74,7 +74,8 @@ static const struct port_case cases[] = {
      LDE_VMM_EXIT_BADCALL},
     {"lde trace drain: out32", LDE_PORT_TRACE_DRAIN, true, 4, 1, {0}, C},
     {"lde trace drain: in32 refused", LDE_PORT_TRACE_DRAIN, false, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
-    {"lde console: in32 reads 1", LDE_PORT_CONSOLE, false, 4, 1, {1}, C},
+    {"lde console: in32 reads PRESENT (stdin no terminal: no input thread here)",
+     LDE_PORT_CONSOLE, false, 4, 1, {LDE_CONSOLE_F_PRESENT}, C},
     {"lde console: out8 refused", LDE_PORT_CONSOLE, true, 1, 1, {0}, LDE_VMM_EXIT_BADCALL},
     {"lde unassigned 0x1de7 in32", LDE_PORT_BASE + 7, false, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
     {"lde unassigned 0x1def out32", LDE_PORT_BASE + 15, true, 4, 1, {0}, LDE_VMM_EXIT_BADCALL},
@@ -214,6 +215,41 @@ static void console_call(void **state)
 	vm.ram = NULL;
 }
 
+/* The host's input ends: the guest sees DCD drop through COM1's MSR
+ * (after everything received), then no carrier for good. */
+static void console_hangup(void **state)
+{
+	static const struct {
+		uint16_t port;
+		uint8_t want;
+	} steps[] = {
+	    {0x3fe, 0xb0}, /* MSR: carrier, no change */
+	    {0x3fd, 0x61}, /* LSR: the byte received before the end is there */
+	    {0x3f8, 'q'},  /* RBR */
+	    {0x3fe, 0x38}, /* MSR: DDCD, no DCD */
+	    {0x3fd, 0x60}, /* LSR: nothing more */
+	    {0x3fe, 0x30}, /* MSR: still no carrier, the change reported once */
+	};
+	uint8_t b;
+
+	(void)state;
+	setup_vm();
+	b = 0x08; /* IER: EDSSI */
+	assert_int_equal(port_io(&vm, 0x3f9, true, 1, 1, &b), C);
+	b = 0xff;
+	assert_int_equal(port_io(&vm, 0x3fe, false, 1, 1, &b), C);
+	assert_int_equal(b, steps[0].want);
+	console_receive(&vm, 'q');
+	console_input_ended(&vm);
+	for (size_t i = 1; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		b = 0xff;
+		assert_int_equal(port_io(&vm, steps[i].port, false, 1, 1, &b), C);
+		assert_int_equal(b, steps[i].want);
+	}
+	b = 0;
+	assert_int_equal(port_io(&vm, 0x3f9, true, 1, 1, &b), C);
+}
+
 void port_tests(struct unit_list *l)
 {
 	for (size_t i = 0; i < sizeof(console_cases) / sizeof(console_cases[0]); i++)
@@ -221,4 +257,6 @@ void port_tests(struct unit_list *l)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		unit_add(l, "port", cases[i].name, run, &cases[i]);
 	unit_add(l, "port", "COM1 THR writes reach the console output", uart_output, NULL);
+	unit_add(l, "port", "end of host input: DCD drops after the bytes received (last: it stays)",
+	         console_hangup, NULL);
 }

@@ -14,6 +14,7 @@ enum op {
 	OVR,  /* a byte was lost: overrun */
 	EDGE, /* uart_take_edge() == expect */
 	IRQ,  /* uart_irq_pending() == expect */
+	CAR,  /* the carrier comes (v = 1) or goes (v = 0): uart_set_carrier */
 };
 
 struct step {
@@ -51,6 +52,14 @@ struct uart_case {
 #define L(e)                                                                                       \
 	{                                                                                          \
 		IRQ, 0, 0, e                                                                       \
+	}
+#define HUP                                                                                        \
+	{                                                                                          \
+		CAR, 0, 0, 0                                                                       \
+	}
+#define CARRIER                                                                                    \
+	{                                                                                          \
+		CAR, 0, 1, 0                                                                       \
 	}
 
 static const struct uart_case cases[] = {
@@ -113,6 +122,25 @@ static const struct uart_case cases[] = {
     {"edge: overrun with ELSI", {W(UART_IER, UART_IER_ELSI), E(0), {OVR, 0, 0, 0}, E(1)}},
     {"interrupt output follows the pending conditions",
      {L(0), W(UART_IER, UART_IER_ERBFI), L(0), IN('a'), L(1), R(UART_RBR, 'a'), L(0)}},
+    /* The end of host input is a hang-up (include/lde/ports.h): DCD drops. */
+    {"hang-up: DCD drops, DDCD reported once by MSR",
+     {HUP, R(UART_MSR, 0x38), R(UART_MSR, 0x30), R(UART_LSR, 0x60)}},
+    {"hang-up without EDSSI: no interrupt, MSR still tells",
+     {W(UART_IER, UART_IER_ERBFI), E(0), HUP, E(0), L(0), R(UART_IIR, 0x01), R(UART_MSR, 0x38)}},
+    {"hang-up with EDSSI: a modem-status interrupt, cleared by reading MSR",
+     {W(UART_IER, UART_IER_EDSSI), E(0), HUP, E(1), L(1), R(UART_IIR, 0x00), R(UART_MSR, 0x38),
+      R(UART_IIR, 0x01), L(0)}},
+    {"hang-up after data: the data is read first (IIR priority), then the hang-up",
+     {W(UART_IER, UART_IER_ERBFI | UART_IER_EDSSI), IN('a'), E(1), HUP, R(UART_IIR, 0x04),
+      R(UART_LSR, 0x61), R(UART_RBR, 'a'), R(UART_IIR, 0x00), R(UART_MSR, 0x38),
+      R(UART_LSR, 0x60), L(0)}},
+    {"hang-up twice: one change, one DDCD",
+     {HUP, R(UART_MSR, 0x38), HUP, R(UART_MSR, 0x30)}},
+    {"carrier back: DCD and DDCD again",
+     {HUP, R(UART_MSR, 0x38), CARRIER, R(UART_MSR, 0xb8), R(UART_MSR, 0xb0)}},
+    {"loopback: MCR drives the lines, the carrier does not show",
+     {W(UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2), R(UART_MSR, 0x83), HUP, R(UART_MSR, 0x80),
+      W(UART_MCR, 0), R(UART_MSR, 0x3b)}}, /* out of loopback: DCD (OUT2) goes too */
 };
 
 static void run(void **state)
@@ -144,6 +172,9 @@ static void run(void **state)
 			break;
 		case IRQ:
 			got = uart_irq_pending(&u);
+			break;
+		case CAR:
+			uart_set_carrier(&u, s->v);
 			break;
 		case END:
 			break;
