@@ -45,6 +45,8 @@ void uart_write(const char *s, size_t n);
 int uart_getc(void);
 void uart_thre_irq(bool on);
 void uart_rx_irq(bool on);
+int uart_carrier(void);
+bool uart_rx_ready(void);
 
 /* string.c */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -57,6 +59,7 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 void *memchr(const void *s, int c, size_t n);
+void *memrchr(const void *s, int c, size_t n);
 
 /* cpu.c */
 struct cpu_features {

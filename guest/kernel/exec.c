@@ -1,5 +1,7 @@
 /*
- * exec.c: replace a process's program with an ELF64 from the initrd.
+ * exec.c: replace a process's program with an ELF64 from the file system
+ * (fs.c; the initrd's programs are read straight from the archive, and a
+ * program written at run time runs as well).
  *
  * The new image is built whole in a new address space while the old one
  * is still the process's -- segments copied from the initrd, the stack
@@ -188,8 +190,9 @@ static int build_stack(struct vmspace *vs, struct args *a, uint64_t *sp, uint64_
 /* ---- the ELF image --------------------------------------------------- */
 
 /* Fill the page at va from the segment's file bytes [fva, fva + fsz),
- * which come from data; zero the rest of the page. */
-static void fill_page(uint64_t pa, uint64_t va, uint64_t fva, uint64_t fsz, const uint8_t *data)
+ * which start at file offset foff; zero the rest of the page. */
+static void fill_page(uint64_t pa, uint64_t va, uint64_t fva, uint64_t fsz, struct inode *ip,
+                      uint64_t foff)
 {
 	uint8_t *dst = P2V(pa);
 	uint64_t lo = va > fva ? va : fva, hi = va + PGSIZE < fva + fsz ? va + PGSIZE : fva + fsz;
@@ -199,12 +202,11 @@ static void fill_page(uint64_t pa, uint64_t va, uint64_t fva, uint64_t fsz, cons
 		return;
 	}
 	memset(dst, 0, lo - va);
-	memcpy(dst + (lo - va), data + (lo - fva), hi - lo);
+	fs_pread(ip, foff + (lo - fva), dst + (lo - va), hi - lo); /* in the file: checked */
 	memset(dst + (hi - va), 0, va + PGSIZE - hi);
 }
 
-static int load_segment(struct vmspace *vs, const struct initrd_file *f,
-                        const struct elf64_phdr *ph)
+static int load_segment(struct vmspace *vs, struct inode *f, const struct elf64_phdr *ph)
 {
 	uint64_t lo = PGROUNDDOWN(ph->vaddr), end = ph->vaddr + ph->memsz;
 	uint64_t fend = PGROUNDUP(ph->vaddr + ph->filesz), hi = PGROUNDUP(end);
@@ -222,37 +224,36 @@ static int load_segment(struct vmspace *vs, const struct initrd_file *f,
 		uint64_t pa;
 		if ((r = uvm_map_new(vs, va, false, &pa)))
 			return r;
-		fill_page(pa, va, ph->vaddr, ph->filesz, f->data + ph->offset);
+		fill_page(pa, va, ph->vaddr, ph->filesz, f, ph->offset);
 	}
 	return 0;
 }
 
 /* Check the ELF and load its segments into vs: the entry point and the
  * end of the highest segment (the initial program break). */
-static int load_elf(struct vmspace *vs, const struct initrd_file *f, uint64_t *entry,
-                    uint64_t *brk)
+static int load_elf(struct vmspace *vs, struct inode *f, uint64_t *entry, uint64_t *brk)
 {
 	struct elf64_ehdr eh;
+	const uint64_t size = fs_size(f);
 	bool entry_ok = false;
 	int r;
 
-	if (f->size < sizeof(eh))
+	if (fs_pread(f, 0, &eh, sizeof(eh)) != sizeof(eh))
 		return -ENOEXEC;
-	memcpy(&eh, f->data, sizeof(eh));
 	if (memcmp(eh.ident, "\x7f" "ELF\x02\x01\x01", 7) || eh.type != ET_EXEC ||
 	    eh.machine != EM_X86_64 || eh.version != 1 || eh.phentsize != sizeof(struct elf64_phdr) ||
-	    eh.phnum == 0 || eh.phnum > MAX_PHNUM || eh.phoff > f->size ||
-	    (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > f->size - eh.phoff)
+	    eh.phnum == 0 || eh.phnum > MAX_PHNUM || eh.phoff > size ||
+	    (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff)
 		return -ENOEXEC;
 	*brk = 0;
 	for (int i = 0; i < eh.phnum; i++) {
 		struct elf64_phdr ph;
-		memcpy(&ph, f->data + eh.phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+		fs_pread(f, eh.phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph)); /* in the file */
 		if (ph.type == PT_INTERP || ph.type == PT_DYNAMIC)
 			return -ENOEXEC;
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
-		if (ph.filesz > ph.memsz || ph.offset > f->size || ph.filesz > f->size - ph.offset ||
+		if (ph.filesz > ph.memsz || ph.offset > size || ph.filesz > size - ph.offset ||
 		    ph.vaddr < USER_BASE || ph.vaddr >= USER_GUARD ||
 		    ph.memsz > USER_GUARD - ph.vaddr || ((ph.flags & PHF_W) && (ph.flags & PHF_X)))
 			return -ENOEXEC;
@@ -273,14 +274,14 @@ static int load_elf(struct vmspace *vs, const struct initrd_file *f, uint64_t *e
 
 static int exec(struct proc *p, const char *path, struct args *a)
 {
-	const struct initrd_file *f;
+	struct inode *f;
 	struct vmspace nv, old;
 	uint64_t entry, brk, sp, argv_va;
 	int r;
 
-	if ((r = initrd_lookup(path, &f)))
+	if ((r = fs_lookup(path, &f)))
 		return r;
-	if ((f->mode & LDE_S_IFMT) != LDE_S_IFREG)
+	if (!fs_is_regular(f))
 		return -EACCES;
 	if ((r = measure(a)))
 		return r;

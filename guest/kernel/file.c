@@ -71,6 +71,17 @@ struct file *fd_get(uint64_t fd)
 	return fd < NOFILE ? curproc->ofile[fd] : NULL;
 }
 
+int fd_close(uint64_t fd)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	curproc->ofile[fd] = NULL;
+	file_put(f);
+	return 0;
+}
+
 void fd_closeall(struct proc *p)
 {
 	for (int fd = 0; fd < NOFILE; fd++) {

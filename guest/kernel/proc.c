@@ -197,6 +197,7 @@ void proc_first(int argc, const char *const *argv)
 	initproc = p;
 	memset(p->sigact, 0, sizeof(p->sigact));
 	p->pgid = p->pid;
+	tty_set_foreground(p->pgid);
 	p->ofile[0] = con;
 	p->ofile[1] = file_dup(con);
 	p->ofile[2] = file_dup(con);
@@ -226,6 +227,7 @@ long proc_fork(struct trapframe *tf)
 	fpu_fork(c);
 	sig_fork(c, p);
 	fd_forkcopy(c, p);
+	fs_proc_fork(c, p);
 	memcpy(c->name, p->name, sizeof(c->name));
 	c->pgid = p->pgid;
 	c->parent = p;
@@ -268,6 +270,7 @@ noreturn void proc_exit(int wstatus)
 
 	trace_event(LDE_EV_EXIT, p->pid, (uint64_t)(uint32_t)wstatus, 0);
 	fd_closeall(p);
+	fs_proc_exit(p);
 	vm_activate(kpml4);
 	uvm_free(&p->vm);
 	fpu_exit(p);

@@ -149,20 +149,33 @@ void fd_forkcopy(struct proc *child, struct proc *parent);
 /* tty.c: the console as a file */
 extern const struct fileops console_fops;
 void tty_init(void);
+void tty_set_foreground(int pgid);
 
-/* initrd.c: the archive's files */
-struct initrd_file {
-	const char *name; /* relative: "bin/p1"; "" is the root */
-	uint32_t namelen;
-	uint32_t mode;    /* LDE_S_IFREG / LDE_S_IFDIR | permissions */
-	uint32_t ino;
-	const uint8_t *data;
-	uint64_t size;
-};
+int fd_close(uint64_t fd);
+
+/* initrd.c: the archive, read into the file system at boot */
 void initrd_init(void);
-int initrd_lookup(const char *path, const struct initrd_file **out);
-extern const struct fileops initrd_fops;
-void initrd_stat(const struct initrd_file *f, struct lde_stat *st);
+
+/* fs.c: the RAM file system */
+struct inode;
+void fs_init(void);
+int fs_seed(const char *path, size_t len, uint32_t mode, const uint8_t *data, uint64_t size);
+int fs_count(void);
+int fs_lookup(const char *path, struct inode **out);
+long fs_open(const char *path, int flags, uint32_t mode);
+long fs_mkdir(const char *path, uint32_t mode);
+long fs_unlink(const char *path);
+long fs_rmdir(const char *path);
+long fs_chdir(const char *path);
+long fs_getcwd(char *buf, size_t size);
+void fs_stat(struct inode *ip, struct lde_stat *st);
+bool fs_is_regular(const struct inode *ip);
+uint64_t fs_size(const struct inode *ip);
+size_t fs_pread(struct inode *ip, uint64_t off, void *dst, size_t n);
+struct inode *idup(struct inode *ip);
+void iput(struct inode *ip);
+void fs_proc_fork(struct proc *c, struct proc *p);
+void fs_proc_exit(struct proc *p);
 
 /* ---- the PCB ---------------------------------------------------------- */
 

@@ -64,22 +64,31 @@ void *memchr(const void *s, int c, size_t n)
 	return p[-1] == (unsigned char)c ? (void *)(p - 1) : NULL;
 }
 
+/* The same scan backwards (DF set for the one instruction). */
+void *memrchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s + n - 1;
+
+	if (n == 0)
+		return NULL;
+	asm volatile("std; repne scasb; cld" : "+D"(p), "+c"(n) : "a"(c) : "memory", "cc");
+	return p[1] == (unsigned char)c ? (void *)(p + 1) : NULL;
+}
+
 size_t strlen(const char *s)
 {
 	const char *p = s;
+	size_t n = SIZE_MAX;
 
-	while (*p)
-		p++;
-	return p - s;
+	asm volatile("repne scasb" : "+D"(p), "+c"(n) : "a"(0) : "memory", "cc");
+	return (size_t)(p - s) - 1;
 }
 
 size_t strnlen(const char *s, size_t max)
 {
-	size_t n = 0;
+	const char *z = memchr(s, 0, max);
 
-	while (n < max && s[n])
-		n++;
-	return n;
+	return z ? (size_t)(z - s) : max;
 }
 
 int strcmp(const char *a, const char *b)

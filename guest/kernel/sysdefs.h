@@ -57,5 +57,11 @@ long sys_rmdir(struct trapframe *tf);
 long sys_dup(struct trapframe *tf);
 long sys_dup2(struct trapframe *tf);
 long sys_ioctl(struct trapframe *tf);
+long sys_getdents(struct trapframe *tf);
+long sys_chdir(struct trapframe *tf);
+long sys_getcwd(struct trapframe *tf);
+
+/* pipe.c */
+long sys_pipe(struct trapframe *tf);
 
 #endif

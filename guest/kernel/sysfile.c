@@ -1,11 +1,8 @@
 /*
- * sysfile.c: the descriptor and file system calls over file.c's layer.
- *
- * Files today are the console and the initrd's, which is read-only:
- * opening for writing, creating, truncating, unlinking, mkdir and rmdir
- * of a path that resolves give EROFS (or the error the path itself
- * earns: ENOENT, ENOTDIR, EEXIST, EISDIR ...).  Issue 4's RAM file system
- * takes over path lookup and adds the writes; the descriptor calls stay.
+ * sysfile.c: the descriptor and file system calls: descriptors over
+ * file.c's layer, paths handed to the RAM file system (fs.c) after one
+ * copy from user space.  Paths are relative to the working directory
+ * unless they start with '/'.
  */
 #include <lde/errno.h>
 #include <lde/fs.h>
@@ -43,13 +40,7 @@ long sys_write(struct trapframe *tf)
 
 long sys_close(struct trapframe *tf)
 {
-	struct file *f = getf(tf);
-
-	if (!f)
-		return -EBADF;
-	curproc->ofile[A0(tf)] = NULL;
-	file_put(f);
-	return 0;
+	return fd_close(A0(tf));
 }
 
 long sys_lseek(struct trapframe *tf)
@@ -72,6 +63,19 @@ long sys_fstat(struct trapframe *tf)
 		return -EBADF;
 	f->ops->stat(f, &st);
 	return copyout(A1(tf), &st, sizeof(st));
+}
+
+long sys_getdents(struct trapframe *tf)
+{
+	struct file *f = getf(tf);
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->getdents)
+		return -ENOTDIR;
+	if (!user_range_ok(A1(tf), A2(tf)))
+		return -EFAULT;
+	return f->ops->getdents(f, A1(tf), A2(tf));
 }
 
 long sys_ioctl(struct trapframe *tf)
@@ -109,93 +113,79 @@ long sys_dup2(struct trapframe *tf)
 
 /* ---- paths ------------------------------------------------------------ */
 
-/* The user's path, then its initrd entry: 0, or the path's error. */
-static long lookup(uint64_t upath, const struct initrd_file **f)
+/* The user's path into buf (LDE_PATH_MAX with its NUL): 0 or an error. */
+static long getpath(uint64_t upath, char *buf)
 {
-	char path[LDE_PATH_MAX];
-	long r = copyinstr(path, upath, sizeof(path));
+	long r = copyinstr(buf, upath, LDE_PATH_MAX);
 
-	if (r < 0)
-		return r;
-	return initrd_lookup(path, f);
-}
-
-static bool isdir(const struct initrd_file *f)
-{
-	return (f->mode & LDE_S_IFMT) == LDE_S_IFDIR;
+	return r < 0 ? r : 0;
 }
 
 long sys_open(struct trapframe *tf)
 {
-	const struct initrd_file *f;
-	int flags = (int)A1(tf), acc = flags & O_ACCMODE;
-	long r = lookup(A0(tf), &f);
+	char path[LDE_PATH_MAX];
+	long r = getpath(A0(tf), path);
 
-	if (acc == O_ACCMODE)
-		return -EINVAL;
-	if (r == -ENOENT && (flags & O_CREAT)) {
-		/* Creating is fine if the parent directory exists: then only
-		 * the file system's being read-only stops it. */
-		char path[LDE_PATH_MAX], *slash;
-		const struct initrd_file *d;
-		if (copyinstr(path, A0(tf), sizeof(path)) < 0)
-			return -EFAULT;
-		slash = path;
-		for (char *s = path; *s; s++)
-			if (*s == '/')
-				slash = s;
-		*slash = 0;
-		r = initrd_lookup(*path ? path : "/", &d);
-		return r ? r : isdir(d) ? -EROFS : -ENOTDIR;
-	}
-	if (r)
-		return r;
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return -EEXIST;
-	if (isdir(f) && (acc != O_RDONLY || (flags & O_TRUNC)))
-		return -EISDIR;
-	if (!isdir(f) && (flags & O_DIRECTORY))
-		return -ENOTDIR;
-	if (acc != O_RDONLY || (flags & O_TRUNC))
-		return -EROFS;
-	struct file *fp = file_alloc(&initrd_fops, (void *)f, O_RDONLY);
-	if (!fp)
-		return -ENFILE;
-	return fd_install(fp);
+	return r ? r : fs_open(path, (int)A1(tf), (uint32_t)A2(tf));
 }
 
 long sys_stat(struct trapframe *tf)
 {
-	const struct initrd_file *f;
+	char path[LDE_PATH_MAX];
+	struct inode *ip;
 	struct lde_stat st;
-	long r = lookup(A0(tf), &f);
+	long r = getpath(A0(tf), path);
 
-	if (r)
+	if (r || (r = fs_lookup(path, &ip)))
 		return r;
-	initrd_stat(f, &st);
+	fs_stat(ip, &st);
 	return copyout(A1(tf), &st, sizeof(st));
 }
 
 long sys_unlink(struct trapframe *tf)
 {
-	const struct initrd_file *f;
-	long r = lookup(A0(tf), &f);
+	char path[LDE_PATH_MAX];
+	long r = getpath(A0(tf), path);
 
-	return r ? r : isdir(f) ? -EISDIR : -EROFS;
+	return r ? r : fs_unlink(path);
 }
 
 long sys_rmdir(struct trapframe *tf)
 {
-	const struct initrd_file *f;
-	long r = lookup(A0(tf), &f);
+	char path[LDE_PATH_MAX];
+	long r = getpath(A0(tf), path);
 
-	return r ? r : isdir(f) ? -EROFS : -ENOTDIR;
+	return r ? r : fs_rmdir(path);
 }
 
 long sys_mkdir(struct trapframe *tf)
 {
-	const struct initrd_file *f;
-	long r = lookup(A0(tf), &f);
+	char path[LDE_PATH_MAX];
+	long r = getpath(A0(tf), path);
 
-	return r == 0 ? -EEXIST : r == -ENOENT ? -EROFS : r;
+	return r ? r : fs_mkdir(path, (uint32_t)A1(tf));
+}
+
+long sys_chdir(struct trapframe *tf)
+{
+	char path[LDE_PATH_MAX];
+	long r = getpath(A0(tf), path);
+
+	return r ? r : fs_chdir(path);
+}
+
+/* getcwd(buf, size): 0, or ERANGE when the path and its NUL do not fit.
+ * The buffer is filled to its size (at most LDE_PATH_MAX), NULs after the
+ * path: a buffer that is not all writable is EFAULT, whatever the path. */
+long sys_getcwd(struct trapframe *tf)
+{
+	char path[LDE_PATH_MAX];
+	uint64_t size = A1(tf) < sizeof(path) ? A1(tf) : sizeof(path);
+	long r = fs_getcwd(path, size);
+
+	if (r)
+		return r;
+	size_t n = strnlen(path, size) + 1;
+	memset(path + n, 0, size - n);
+	return copyout(A0(tf), path, size);
 }

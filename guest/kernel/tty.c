@@ -4,12 +4,31 @@
  *
  * Input arrives by IRQ 4 (COM1's receiver through the IOAPIC); the
  * handler feeds each byte to the line discipline and wakes readers, who
- * sleep BLOCKED on the tty meanwhile.  Cooked mode (the default): bytes
- * are echoed and collected into a line, editable with backspace/DEL and
- * ^U; CR is taken as NL; a line is readable once NL or ^D ends it, and a
- * ^D on an empty line reads as end of input (0).  ^C drops the line
- * (issue 4 sends SIGINT to the foreground process group from here).  Raw
- * mode (LDE_TCSETMODE): bytes are readable as they come, without echo.
+ * sleep BLOCKED ("console") on the tty meanwhile.
+ *
+ * A terminal or not.  On lde's vmm the console says whether the host's
+ * stdin is a terminal (LDE_CONSOLE_F_TTY, include/lde/ports.h); elsewhere
+ * (QEMU) it is taken to be one.  A console that is no terminal passes
+ * bytes through untouched -- no echo, no editing, no signals, readable as
+ * they come -- and answers every control call (and so isatty) with
+ * ENOTTY: a shell reading it prompts for nothing.
+ *
+ * A terminal is cooked by default: bytes are echoed and collected into a
+ * line, editable with backspace/DEL, ^W (the word before) and ^U (the
+ * line); CR is taken as NL; a line is readable once NL or ^D ends it, and
+ * a ^D on an empty line reads as end of input (0).  ^C and ^\ drop the
+ * line and send SIGINT and SIGQUIT to the foreground process group
+ * (LDE_TIOCSPGRP; at boot the first process's).  Raw mode (LDE_TCSETMODE,
+ * for top): bytes are readable as they come, without echo or signals.
+ *
+ * When the buffer is full the rest of the input is left in the UART (whose
+ * sender then waits: lde's vmm for a pipe or file, QEMU always) until a
+ * read makes room; so piped input of any length arrives whole.
+ *
+ * End of input: when the carrier (COM1's DCD) drops and the receiver is
+ * empty, reads return 0 from then on, after any bytes still buffered.  On
+ * lde's vmm that is the end of the host's input; elsewhere a DCD that
+ * goes down while we watch (a hang-up; QEMU keeps it up).
  *
  * Echo: at once while someone is reading; input typed (or piped) ahead
  * while nobody reads is echoed when it is read.  So the console reads as
@@ -25,9 +44,12 @@
 #include <lde/ports.h>
 #include <lde/tty.h>
 
+#include <lde/signal.h>
+
 #include "defs.h"
 #include "proc.h"
 #include "trap.h"
+#include "x86.h"
 
 #define TTY_BUF 1024 /* a power of two */
 #define CTRL(c) ((c)-'@')
@@ -39,8 +61,11 @@ static struct {
 	uint32_t e;    /* end of the line being edited */
 	uint32_t echoed; /* bytes before this have been echoed (r..e) */
 	int readers;   /* processes waiting in tty_read */
-	int mode;      /* LDE_TTY_COOKED or LDE_TTY_RAW */
-	int fg_pgrp;   /* the foreground process group (issue 4: ^C's target) */
+	int mode;      /* LDE_TTY_COOKED or LDE_TTY_RAW; always raw when no terminal */
+	int fg_pgrp;   /* the foreground process group: ^C's target */
+	bool term;     /* a terminal: control calls, echo, editing, signals */
+	bool hup;      /* the carrier dropped: end of input once buffered bytes are read */
+	bool throttled; /* the buffer filled: the rest waits in the UART until a read */
 } tty;
 
 static void echo(const char *s, size_t n)
@@ -91,6 +116,22 @@ static void unput(void)
 	tty.e--;
 }
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* ^C, ^\: the line is dropped, the signal goes to the foreground group. */
+static void interrupt(const char *shown, int sig)
+{
+	tty.e = tty.w;
+	if (after(tty.echoed, tty.e))
+		tty.echoed = tty.e;
+	echo(shown, 3);
+	if (tty.fg_pgrp > 0)
+		sig_send_group(tty.fg_pgrp, sig);
+}
+
 /* One received byte (from the interrupt handler). */
 static void tty_input(char c)
 {
@@ -111,15 +152,21 @@ static void tty_input(char c)
 		if (tty.e != tty.w)
 			unput();
 		return;
+	case CTRL('W'):
+		while (tty.e != tty.w && is_space(tty.buf[(tty.e - 1) % TTY_BUF]))
+			unput();
+		while (tty.e != tty.w && !is_space(tty.buf[(tty.e - 1) % TTY_BUF]))
+			unput();
+		return;
 	case CTRL('U'):
 		while (tty.e != tty.w)
 			unput();
 		return;
 	case CTRL('C'):
-		tty.e = tty.w;
-		if (after(tty.echoed, tty.e))
-			tty.echoed = tty.e;
-		echo("^C\n", 3);
+		interrupt("^C\n", SIGINT);
+		return;
+	case CTRL('\\'):
+		interrupt("^\\\n", SIGQUIT);
 		return;
 	case CTRL('D'):
 		put(c);
@@ -141,23 +188,56 @@ static void tty_input(char c)
 	}
 }
 
+/* The carrier is gone: what was typed is readable, then end of input. */
+static void hang_up(void)
+{
+	tty.hup = true;
+	tty.w = tty.e;
+	wakeup(&tty);
+}
+
+/* Every byte received, then the carrier: lde's vmm drops DCD only after
+ * its last byte is in the receiver, so DCD low with the receiver empty is
+ * the end -- unless a byte slipped in between the two looks. */
 static void tty_intr(void)
 {
-	int c;
+	int c, carrier;
 
-	while ((c = uart_getc()) >= 0)
-		tty_input((char)c);
+	for (;;) {
+		while (tty.e - tty.r < TTY_BUF && (c = uart_getc()) >= 0)
+			tty_input((char)c);
+		if (tty.e - tty.r >= TTY_BUF) {
+			tty.throttled = true; /* flow control: the sender waits (lde's vmm, QEMU) */
+			return;
+		}
+		if (tty.hup)
+			return;
+		carrier = uart_carrier();
+		if (carrier == 1 || (carrier < 0 && !on_lde))
+			return; /* elsewhere only a drop we see is a hang-up */
+		if (!uart_rx_ready()) {
+			hang_up();
+			return;
+		}
+	}
 }
 
 /* The pin is unmasked before the UART may raise it (an edge on a masked
  * pin is lost), and bytes that came before are taken at once. */
 void tty_init(void)
 {
-	tty.mode = LDE_TTY_COOKED;
+	tty.term = !on_lde || (inl(LDE_PORT_CONSOLE) & LDE_CONSOLE_F_TTY);
+	tty.mode = tty.term ? LDE_TTY_COOKED : LDE_TTY_RAW;
 	irq_register(LDE_COM1_IRQ, tty_intr);
 	ioapic_route(LDE_COM1_IRQ, T_IRQ0 + LDE_COM1_IRQ, false);
 	uart_rx_irq(true);
 	tty_intr();
+}
+
+/* The first process's group is the foreground one until someone says. */
+void tty_set_foreground(int pgid)
+{
+	tty.fg_pgrp = pgid;
 }
 
 static long tty_read(struct file *f, uint64_t ubuf, size_t n)
@@ -170,6 +250,8 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 		return 0;
 	while (tty.r == tty.w) {
 		int r;
+		if (tty.hup)
+			return 0;
 		tty.readers++;
 		if (tty.mode == LDE_TTY_COOKED)
 			echo_upto(tty.e); /* what was typed ahead of this line shows now */
@@ -192,6 +274,10 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 	}
 	if (tty.mode == LDE_TTY_COOKED)
 		echo_upto(tty.r); /* a line typed ahead shows as it is read */
+	if (tty.throttled) { /* room again: what waited in the UART comes in */
+		tty.throttled = false;
+		tty_intr();
+	}
 	if (copyout(ubuf, kb, k))
 		return -EFAULT;
 	return (long)k;
@@ -229,6 +315,8 @@ static int tty_stat(struct file *f, struct lde_stat *st)
 static long tty_ioctl(struct file *f, uint64_t req, uint64_t arg)
 {
 	(void)f;
+	if (!tty.term)
+		return -ENOTTY;
 	switch (req) {
 	case LDE_TCGETMODE:
 		return tty.mode;
