@@ -51,22 +51,29 @@ struct lde_sigaction {
 };
 
 /* The user context saved in a signal frame, restored by sigreturn only
- * after validation (RIP canonical user, RFLAGS masked, CS/SS forced). */
+ * after validation (RIP canonical user, RFLAGS masked, CS/SS forced).
+ * fxsave is the 512-byte image of the FPU/SSE state (MXCSR reserved bits
+ * are cleared on restore).  The struct is 8-byte aligned: at handler
+ * entry the frame starts at an address that is 8 modulo 16 (below), so
+ * fxsave is not 16-byte aligned in the frame; copy it out before using it
+ * with fxrstor. */
 struct lde_sigcontext {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rdi, rsi, rbp, rbx, rdx, rcx, rax;
 	uint64_t rip, rflags, rsp;
 	lde_sigset_t oldmask;
 	uint64_t pad;
-	uint8_t fxsave[512] __attribute__((aligned(16)));
+	uint8_t fxsave[512];
 };
 
 /* On the user stack at handler entry (%rsp points at `restorer`, as after
- * a call; %rdi = sig). */
+ * a call, so %rsp + 8 is 16-byte aligned; %rdi = sig). */
 struct lde_sigframe {
 	uint64_t restorer; /* return address of the handler */
 	uint64_t sig;
 	struct lde_sigcontext ctx;
 };
+
+_Static_assert(sizeof(struct lde_sigframe) == 688, "signal frame is 688 bytes");
 
 #endif
