@@ -18,7 +18,9 @@
  * next character).  pvh_write_boot_info refuses a line of 4096 bytes or
  * more and RAM of 1 MiB or less, writing nothing; otherwise it writes
  * exactly the start info, the two-entry memory map, the module list and
- * the line at their places in the first MiB, and nothing else.  RAM is
+ * the line at their places in the first MiB, and nothing else; the initrd
+ * goes page-aligned into RAM's last page or so; the vCPU's entry state is
+ * what the PVH protocol says whatever state it started from.  RAM is
  * only as large as the boot data (12 KiB, guard pages around it): a write
  * anywhere else faults.
  */
@@ -187,6 +189,39 @@ static void check_boot(uint8_t *ram, uint64_t ram_size, const char *line, bool w
 	}
 }
 
+/* The initrd at the top of RAM: page aligned, inside RAM, less than a page
+ * below its end (for any size main.c lets through: size <= RAM). */
+static void check_initrd(uint64_t ram_size, uint64_t size)
+{
+	uint64_t at;
+
+	if (size > ram_size)
+		return;
+	at = pvh_initrd_addr(ram_size, size);
+	FUZZ_CHECK(at % LAYOUT_PAGE == 0 && at <= ram_size - size &&
+	               ram_size - size - at < LAYOUT_PAGE,
+	           "initrd of 0x%llx in RAM 0x%llx at 0x%llx", (unsigned long long)size,
+	           (unsigned long long)ram_size, (unsigned long long)at);
+}
+
+/* The vCPU at the PVH entry, from whatever KVM_GET_SREGS held. */
+static void check_entry(uint32_t entry, uint32_t start_info)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	memset(&r, 0xa5, sizeof(r));
+	memset(&s, 0xa5, sizeof(s));
+	pvh_vcpu_state(&r, &s, entry, start_info);
+	FUZZ_CHECK(r.rip == entry && r.rbx == start_info && r.rflags == 0x2 && r.rax == 0 &&
+	               r.rsp == 0,
+	           "entry registers");
+	FUZZ_CHECK(s.cr0 == 0x11 && s.cr4 == 0 && s.efer == 0 && s.cs.db && !s.cs.l &&
+	               s.cs.base == 0 && s.cs.limit == 0xffffffff && s.ds.base == 0 &&
+	               s.ss.selector == 0x10 && s.tr.type == 0xb && s.tr.limit == 0x67,
+	           "entry state");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t *ram;
@@ -214,5 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_join(p, n, bufsize, line);
 	}
 	check_boot(ram, ram_size, line, flags & 1, &mod);
+	check_initrd(ram_size, mod.size);
+	check_entry((uint32_t)mod.paddr, (uint32_t)(mod.paddr >> 32));
 	return 0;
 }
