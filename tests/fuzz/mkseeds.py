@@ -239,7 +239,10 @@ def opts_seeds():
                              "selftest", "a b"]),
             ("short", ["-m64M", "-t0", "g.elf"]),
             ("help", ["--help"]),
-            ("bad", ["--mem=3G", "--timeout", "1e9", "--bogus", "g.elf", "x"])):
+            ("bad", ["--mem=3G", "--timeout", "1e9", "--bogus", "g.elf", "x"]),
+            ("trace-stats-sandbox", ["--stats", "--trace", "t.json", "--trace-events",
+                                     "syscall,sched,exit", "--no-sandbox", "g.elf"]),
+            ("trace-bad", ["--trace=", "--trace-events=irq,,bogus", "g.elf"])):
         put("opts", name, b"\0".join(a.encode() for a in argv))
 
 
