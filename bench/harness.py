@@ -318,6 +318,13 @@ class Report:
         self.failed = []    # same shape: a program that ran and went wrong
         self.info = {}      # platform -> BENCHINFO fields
         self.t0 = time.monotonic()
+        self.load_max = 0.0  # the highest 1-minute load average seen
+
+    def load(self):
+        """The 1-minute load average now, remembering the highest."""
+        la = os.getloadavg()[0]
+        self.load_max = max(self.load_max, la)
+        return la
 
     def progress(self, msg):
         print("[bench %5.1fs] %s" % (time.monotonic() - self.t0, msg), file=sys.stderr,
@@ -332,6 +339,7 @@ class Report:
         """Runs one Bench until stable; records figures or the failure."""
         runs, started = {}, time.monotonic()
         info, skips = {}, []
+        load = self.load()
         max_runs = 1 if self.quick else b.max_runs
         min_runs = 1 if self.quick else b.min_runs
         for i in range(max_runs):
@@ -343,6 +351,7 @@ class Report:
                 self.progress("FAILED: %s on %s: %s" % (b.key, b.platform, e))
                 return
             info.update(info_i)
+            load = max(load, self.load())
             for f in figs:
                 runs.setdefault(f["name"], []).append(f)
             meds = {k: [r["med"] for r in v] for k, v in runs.items()}
@@ -355,7 +364,7 @@ class Report:
                 break
         for name, rs in runs.items():
             fig = aggregate(rs)
-            fig.update(part=b.part, platform=b.platform)
+            fig.update(part=b.part, platform=b.platform, loadavg=round(load, 2))
             fig["stable"] = self.quick or stable([r["med"] for r in rs], b.tol)
             self.figures.append(fig)
         for name, reason in skips:
@@ -370,7 +379,7 @@ class Report:
             "name": name, "unit": unit, "iters": 1, "runs": len(s), "n": len(s),
             "median": statistics.median_low(s), "p99": s[-1], "min": s[0], "max": s[-1],
             "run_medians": list(values), "part": part, "platform": platform,
-            "stable": True,
+            "stable": True, "loadavg": round(self.load(), 2),
         })
 
     def find(self, name, platform=None):
@@ -962,6 +971,11 @@ def fmt_unit_val(v, unit):
     return "%.3g %s" % (v, unit) if v < 1000 else "%.0f %s" % (v, unit)
 
 
+# A figure measured while the 1-minute load average was at least this is
+# marked "!": more runnable tasks than the 2 CPUs of lde's machines.
+BUSY_LOAD = 2.0
+
+
 def table(res):
     labels = platform_labels(res["machine"]["kvm"])
     head = ("figure", "platform", "median", "p99", "min", "unit", "time", "ratio", "goal",
@@ -978,6 +992,8 @@ def table(res):
         mark = " +" if f.get("interpreted") else ""
         if not f.get("stable", True):
             mark += " ~"
+        if f.get("loadavg", 0) >= BUSY_LOAD:
+            mark += " !"
         unit, div = f["unit_display"], 1
         if unit == "ns" and f["median"] >= 1e5:  # wall times: read them in ms or us
             unit, div = ("ms", 1e6) if f["median"] >= 1e6 else ("us", 1e3)
@@ -1026,10 +1042,15 @@ def table(res):
                      m["kvm"], m.get("tsc_khz"), res["git"]["rev"],
                      " (dirty)" if res["git"]["dirty"] else "", res["date"],
                      " QUICK (one short run each: not for comparison)" if res["quick"] else ""))
-    load = max(m.get("loadavg_start", [0])[0], m.get("loadavg_end", [0])[0])
+    load = max(m.get("loadavg_start", [0])[0], m.get("loadavg_end", [0])[0],
+               m.get("loadavg_max", 0))
     if load >= 0.5:
-        lines.append("! load average %.2f during the run: other work shared the machine; "
-                     "figures may be inflated" % load)
+        lines.append("! load average up to %.2f during the run (1-minute, sampled at every "
+                     "program): other work shared the machine; figures may be inflated" % load)
+    if any(f.get("loadavg", 0) >= BUSY_LOAD for f in res["figures"]):
+        lines.append("! after a figure: measured while the 1-minute load average was %.1f or "
+                     "more (more runnable tasks than this machine's CPUs): rerun before "
+                     "reading it" % BUSY_LOAD)
     lines.append("median, p99, min: per operation, over runs repeated until the median "
                  "settled (median of run medians, median of run p99s, min of mins).")
     lines.append("cyc = TSC cycles; insn = guest instructions (QEMU TCG -icount shift=0: "
@@ -1214,6 +1235,7 @@ def main():
             if k in info and info[k] in names:
                 info[k] = names[info[k]]
     machine["loadavg_end"] = list(os.getloadavg())
+    machine["loadavg_max"] = round(max(rep.load_max, machine["loadavg_end"][0]), 2)
     annotate(rep, machine)
     dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
     res = {
