@@ -28,7 +28,9 @@
  * File data: xv6's block map -- NDIRECT pages, an indirect page of 512
  * and a double-indirect one -- of physical pages, allocated on first
  * write; pages never written read as the archive's bytes (below isize) or
- * zeros.  Memory running out is ENOSPC; the inode table filling up too.
+ * zeros.  Memory running out is ENOSPC -- files leave FS_RESERVE pages to
+ * the processes, so a full file system does not starve their page faults
+ * -- and the inode table filling up too.
  *
  * Limits: names up to LDE_NAME_MAX bytes (ENAMETOOLONG), paths up to
  * LDE_PATH_MAX with the NUL (ENAMETOOLONG), NINODE inodes, files up to
@@ -44,6 +46,9 @@
 #include "proc.h"
 
 #define NINODE  1024
+/* Pages files may not take: what processes need to go on (page faults,
+ * fork, exec) when the file system has eaten the rest. */
+#define FS_RESERVE 512
 #define NHASH   512 /* a power of two */
 #define NDIRECT 12
 #define NPTR    (PGSIZE / 8)
@@ -149,6 +154,8 @@ static uint64_t bmap(struct inode *ip, uint64_t pg, bool alloc, bool *fresh)
 		slot = &tab[i];
 	}
 	if (!*slot && alloc) {
+		if (kalloc_free_pages() < FS_RESERVE)
+			return 0;
 		*slot = kalloc();
 		*fresh = true;
 	}
