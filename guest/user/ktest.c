@@ -7,6 +7,9 @@
  *                        for each that fails, then "intact" and exit 0
  *                        (a failed exec must leave the caller whole)
  *   ktest paths          print the system-call paths sysinfo reports
+ *   ktest sig [CASE...]  the signal cases (ktest/sig.c, tests/42-signals.t)
+ *   ktest fs [CASE...]   the file-system and pipe cases (ktest/fs.c, tests/43-fs.t)
+ *   ktest sigstate       print what exec left of the signal state
  *   ktest cost [N]       what kernel operations cost, in TSC cycles: the
  *                        median over N rounds (default 15) of each figure
  *   ktest each MODE[=ARG]...  run `ktest MODE ARG` in a child for each, and
@@ -40,6 +43,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <lde.h>
+
+#include "ktest/ktest.h"
+
+int ktest_sigstate(void);
 
 #define KERNEL_ADDR  0xffffffff80100000ul
 #define PHYSMAP_ADDR 0xffff800000001000ul
@@ -253,6 +260,12 @@ int main(int argc, char *argv[])
 		int n = argc > 2 ? atoi(argv[2]) : 15;
 		return costs(n < 3 ? 3 : n > MAXROUNDS ? MAXROUNDS : n);
 	}
+	if (!strcmp(mode, "sig"))
+		return ktest_sig(argc - 2, argv + 2);
+	if (!strcmp(mode, "fs"))
+		return ktest_fs(argc - 2, argv + 2);
+	if (!strcmp(mode, "sigstate"))
+		return ktest_sigstate();
 	if (!strcmp(mode, "paths")) {
 		struct lde_sysinfo si;
 		if (lde_sysinfo(&si) < 0)
