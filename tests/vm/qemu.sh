@@ -53,6 +53,7 @@ lde_qemu_cpu() {
 # --mem syntax: a bare number is MiB), COM1 on stdio, isa-debug-exit, no
 # reboot (a triple fault ends QEMU).  The caller adds -append and -initrd.
 lde_qemu_argv() {
+	# shellcheck disable=SC2034 # the caller's
 	LDE_QEMU_ARGV=("$LDE_QEMU" -accel "$1" -M microvm -cpu "$(lde_qemu_cpu "$1")" -m "$2"
 		-nodefaults -nographic -no-reboot -serial stdio -device "$LDE_QEMU_DEBUG_EXIT"
 		-kernel "$3")
