@@ -402,7 +402,8 @@ static const char *rec_invalid(const struct lde_trace_rec *r)
 	case LDE_EV_STATE:
 		return r->a0 <= LDE_PROC_ZOMBIE && r->a1 <= LDE_PROC_ZOMBIE ? NULL : "state";
 	case LDE_EV_SIGNAL_SEND:
-		return pid_ok((int64_t)r->a0) || pid_ok(-(int64_t)r->a0)
+		/* a0 < 0: group -a0, negated unsigned (-INT64_MIN overflows) */
+		return pid_ok((int64_t)r->a0) || pid_ok((int64_t)(0 - r->a0))
 		           ? (r->a1 < LDE_NSIG ? NULL : "signal")
 		           : "target pid";
 	case LDE_EV_SIGNAL_DELIVER:

@@ -149,6 +149,14 @@ lde id read by rep insd into 4 MiB of RAM|0||$H -- ops S4:1de0=200000*100000 r:5
 tsc khz by rep insd over the boot data|0||$H -- ops S4:1de2=1000*400
 CASES
 
+# A record whose target pid is INT64_MIN: negating it overflowed (undefined
+# behaviour; found by the port fuzz target); it is malformed, counted, and
+# the ASan/UBSan pass (tests/72) runs this too.
+vmm --trace "$T/r.txt" "$HOSTILE" -- ops w:200000=52544c44 w:200004=1 w:200008=4 w:20000c=1 \
+	w:200020=1 w:200048=a w:20004c=1 w:200054=80000000 w:200058=9 o4:1de4=200000 o4:1de5=0
+is "$ST/$OUT/$ERR" "0/ops: survived/vmm: trace: 1 malformed records skipped (bad type, pid or argument)" \
+	"trace record: a signal sent to group -INT64_MIN is malformed, skipped"
+
 # ---- ports nothing serves, in every access, and accesses that run off a
 # served range --------------------------------------------------------------
 for port in 0 1 40 43 61 3f7 400 1ddf 1df0 cf7 d00 8000 fffc ffff; do
