@@ -20,10 +20,12 @@ seeds=${t%_json} # port_json: the port target's inputs, trace as JSON
 dirs="$corpus $top/tests/fuzz/corpus/$seeds"
 [ -d "$top/tests/fuzz/regress/$seeds" ] && dirs="$dirs $top/tests/fuzz/regress/$seeds"
 
+start=$(date +%s)
 # shellcheck disable=SC2086
 "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
 	-artifact_prefix="$art/" $dirs >"$log" 2>&1
 st=$?
+secs=$(($(date +%s) - start))
 stat() { sed -n "s/^stat::$1: *//p" "$log"; }
 line=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1)
 cov=$(printf '%s\n' "$line" | sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\) corp: \([0-9]*\).*/cov \1 ft \2, corpus \3/p')
