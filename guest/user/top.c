@@ -171,7 +171,7 @@ int main(int argc, char *argv[])
 	/* Interactive needs the console and the alarm signal. */
 	struct sigaction sa = {.sa_handler = on_alarm}; /* no SA_RESTART: read ends */
 	if (!batch && (lde_tty_getmode(0) < 0 || lde_syscall(SYS_alarm, 0) == -ENOSYS ||
-		       sigaction(SIGALRM, &sa, NULL) < 0))
+	               sigaction(SIGALRM, &sa, NULL) < 0))
 		batch = 1;
 	if (!batch) {
 		struct sigaction fatal = {.sa_handler = on_fatal};

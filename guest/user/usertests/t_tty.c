@@ -24,10 +24,11 @@
 static int not_a_terminal(void)
 {
 	static const unsigned long reqs[] = {LDE_TCGETMODE, LDE_TCSETMODE, LDE_TIOCGPGRP,
-					     LDE_TIOCSPGRP};
+	                                     LDE_TIOCSPGRP};
 	for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
 		long r = lde_syscall(SYS_ioctl, 0, reqs[i], 0);
-		CHECK(r == -ENOTTY, "request %lu on a console that is no terminal: %ld", reqs[i], r);
+		CHECK(r == -ENOTTY, "request %lu on a console that is no terminal: %ld", reqs[i],
+		      r);
 	}
 	CHECK(!isatty(0), "isatty(0) on a console that is no terminal");
 	return ut_note("the console is not a terminal here: ENOTTY throughout");
