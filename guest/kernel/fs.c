@@ -374,17 +374,20 @@ static void dir_unlink(struct inode *d, struct inode *c)
 
 /* ---- paths -------------------------------------------------------------- */
 
-/* One component of *pp (slashes skipped): its start and length; 0 at the end. */
+/* One component of *pp (slashes skipped): its start and length; 0 at the
+ * end.  String instructions, not byte loops: a byte costs ~10,000 cycles
+ * in a loop in ring 0 here, ~1,200 in repne scasb. */
 static size_t next_name(const char **pp, const char **name)
 {
-	const char *p = *pp;
-	size_t n = 0;
+	const char *p = *pp, *slash;
+	size_t n;
 
 	while (*p == '/')
 		p++;
 	*name = p;
-	while (p[n] && p[n] != '/')
-		n++;
+	n = strlen(p);
+	if ((slash = memchr(p, '/', n)) != NULL)
+		n = (size_t)(slash - p);
 	*pp = p + n;
 	return n;
 }

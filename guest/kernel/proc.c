@@ -96,12 +96,33 @@ static int map_kstack(struct proc *p)
 	return 0;
 }
 
+/* Slots in use by pid, so kill, setpgid and the pid allocator never scan
+ * the table (a scan of 128 slots is ~1.3M cycles in ring 0 here). */
+#define PIDHASH 64
+static struct proc *pidhash[PIDHASH];
+
+struct proc *proc_find(long pid)
+{
+	if (pid <= 0 || pid > PID_MAX)
+		return NULL;
+	for (struct proc *p = pidhash[pid % PIDHASH]; p; p = p->pidnext)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void pidhash_remove(struct proc *p)
+{
+	struct proc **pp = &pidhash[p->pid % PIDHASH];
+
+	while (*pp != p)
+		pp = &(*pp)->pidnext;
+	*pp = p->pidnext;
+}
+
 static bool pid_in_use(int pid)
 {
-	for (int i = 0; i < NPROC; i++)
-		if (proc[i].state != LDE_PROC_UNUSED && proc[i].pid == pid)
-			return true;
-	return false;
+	return proc_find(pid) != NULL;
 }
 
 static int alloc_pid(void)
@@ -140,6 +161,8 @@ struct proc *proc_alloc(void)
 	p->tf = (struct trapframe *)kstack_top - 1;
 	list_init(&p->link);
 	p->pid = alloc_pid();
+	p->pidnext = pidhash[p->pid % PIDHASH];
+	pidhash[p->pid % PIDHASH] = p;
 	p->start_ms = uptime_ms();
 	proc_setstate(p, LDE_PROC_EMBRYO);
 	return p;
@@ -147,6 +170,7 @@ struct proc *proc_alloc(void)
 
 static void proc_free(struct proc *p)
 {
+	pidhash_remove(p);
 	proc_setstate(p, LDE_PROC_UNUSED);
 	free_slot[nstack++] = (int)(p - proc);
 }
@@ -407,6 +431,8 @@ long proc_check(void)
 		}
 		if (p->state == LDE_PROC_EMBRYO)
 			bad += violation("EMBRYO outside fork", p);
+		if (proc_find(p->pid) != p)
+			bad += violation("not found by its pid", p);
 	}
 	if (running != 1)
 		bad += violation("not exactly one RUNNING process", NULL);

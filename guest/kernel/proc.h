@@ -188,6 +188,7 @@ struct proc {
 	struct vmspace vm;
 
 	struct list link;      /* on the ready queue, a wait list, or none */
+	struct proc *pidnext;  /* proc.c's pid hash chain */
 	const void *chan;      /* BLOCKED: what it waits for (sleep_on) */
 	const char *wchan;     /* ... in words, for ps */
 	uint64_t wake_tsc;     /* timed sleep: when to wake */
@@ -226,6 +227,7 @@ extern struct proc *initproc; /* pid 1: adopts orphans; its exit powers off */
 void proc_init(void);
 void proc_setstate(struct proc *p, enum lde_procstate s);
 struct proc *proc_alloc(void);
+struct proc *proc_find(long pid); /* any state but UNUSED, or NULL */
 void proc_first(int argc, const char *const *argv);
 long proc_fork(struct trapframe *tf);
 noreturn void proc_exit(int wstatus);

@@ -149,6 +149,14 @@ long sig_kill(long pid, long sig)
 	if (sig && pid != -1)
 		trace_event(LDE_EV_SIGNAL_SEND, me->pid,
 		            (uint64_t)(pid > 0 ? pid : pid == 0 ? -me->pgid : pid), (uint64_t)sig);
+	if (pid > 0) { /* one process: the pid hash, no scan */
+		struct proc *p = proc_find(pid);
+		if (!p || p->state == LDE_PROC_EMBRYO)
+			return -ESRCH;
+		if (sig && !init_spared(p, me, (int)sig))
+			post(p, (int)sig);
+		return 0;
+	}
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc[i];
 		if (p->state == LDE_PROC_UNUSED || p->state == LDE_PROC_EMBRYO)

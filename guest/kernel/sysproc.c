@@ -97,18 +97,10 @@ long sys_sysinfo(struct trapframe *tf)
 	return copyout(A0(tf), &si, sizeof(si));
 }
 
-static struct proc *find_pid(long pid)
-{
-	for (int i = 0; i < NPROC; i++)
-		if (proc[i].state != LDE_PROC_UNUSED && proc[i].pid == pid)
-			return &proc[i];
-	return NULL;
-}
-
 long sys_getpgid(struct trapframe *tf)
 {
 	long pid = (int)A0(tf);
-	struct proc *p = pid == 0 ? curproc : find_pid(pid);
+	struct proc *p = pid == 0 ? curproc : proc_find(pid);
 
 	return p ? p->pgid : -ESRCH;
 }
@@ -119,7 +111,7 @@ long sys_getpgid(struct trapframe *tf)
 long sys_setpgid(struct trapframe *tf)
 {
 	long pid = (int)A0(tf), pgid = (int)A1(tf);
-	struct proc *p = pid == 0 ? curproc : find_pid(pid);
+	struct proc *p = pid == 0 ? curproc : proc_find(pid);
 
 	if (pid < 0 || pgid < 0)
 		return -EINVAL;
