@@ -35,6 +35,7 @@
  *                 plain SIGSEGV, not a system call)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,8 @@ static void report(const char *what, uint64_t *r, int n)
 /* bss: zero-fill on demand */
 static volatile char zfod_area[64 * 4096] __attribute__((aligned(4096)));
 static volatile char cow_area[64 * 4096] __attribute__((aligned(4096)));
+
+static int costs_issue4(int rounds, uint64_t *r);
 
 static int costs(int rounds)
 {
@@ -183,6 +186,80 @@ static int costs(int rounds)
 		_exit(0);
 	}
 	waitpid(pid, NULL, 0);
+	return costs_issue4(rounds, r);
+}
+
+static void empty_handler(int sig)
+{
+	(void)sig;
+}
+
+/* Signals, pipes and files (issue 4). */
+static int costs_issue4(int rounds, uint64_t *r)
+{
+	enum { CALLS = 10 };
+	/* kill to ourselves with a handler: post, frame, handler, sigreturn */
+	signal(SIGUSR1, empty_handler);
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t = rdtsc();
+		for (int k = 0; k < CALLS; k++)
+			kill(getpid(), SIGUSR1);
+		r[i] = (rdtsc() - t) / CALLS;
+	}
+	report("signal to self, handled", r, rounds);
+	/* one byte there and back through two pipes: two transfers, two switches */
+	int a[2], b[2];
+	if (pipe(a) < 0 || pipe(b) < 0)
+		return 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(a[1]); /* EOF when the parent closes its end */
+		close(b[0]);
+		while (read(a[0], &c, 1) == 1 && write(b[1], &c, 1) == 1)
+			;
+		_exit(0);
+	}
+	for (int i = 0; i < rounds; i++) {
+		char c = 'x';
+		uint64_t t = rdtsc();
+		for (int k = 0; k < CALLS; k++)
+			if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
+				return 1;
+		r[i] = (rdtsc() - t) / CALLS / 2;
+	}
+	report("pipe ping-pong (half a round)", r, rounds);
+	close(a[1]);
+	waitpid(pid, NULL, 0);
+	close(a[0]), close(b[0]), close(b[1]);
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t = rdtsc();
+		for (int k = 0; k < CALLS; k++)
+			close(open("/bin/ktest", O_RDONLY));
+		r[i] = (rdtsc() - t) / CALLS;
+	}
+	report("open + close /bin/ktest", r, rounds);
+	static char page[4096];
+	int fd = open("/ktest-cost", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (fd < 0)
+		return 1;
+	for (int i = 0; i < rounds; i++) {
+		uint64_t t = rdtsc();
+		if (write(fd, page, sizeof page) != sizeof page)
+			return 1;
+		r[i] = rdtsc() - t;
+	}
+	report("write 4 KiB to a new file page", r, rounds);
+	for (int i = 0; i < rounds; i++) {
+		lseek(fd, 0, SEEK_SET);
+		uint64_t t = rdtsc();
+		if (read(fd, page, sizeof page) != sizeof page)
+			return 1;
+		r[i] = rdtsc() - t;
+	}
+	report("read 4 KiB of a file", r, rounds);
+	close(fd);
+	unlink("/ktest-cost");
 	return 0;
 }
 
