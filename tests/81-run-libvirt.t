@@ -16,8 +16,8 @@ fi
 RL=$LDE_TOP/tests/vm/run-libvirt
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-if have_kvm; then type=kvm; else
-	type=qemu
+if have_kvm; then type=kvm why=''; else
+	type=qemu why='no usable /dev/kvm: '
 	diag "no usable /dev/kvm: run-libvirt creates domains of type qemu (TCG) here"
 fi
 
@@ -41,8 +41,8 @@ gone() {
 rl -- quiet echo hello
 is "$STATUS" 0 "echo: status 0"
 is "$OUT" hello "echo: the console file's text on stdout, nothing else"
-like "$ERR" "^run-libvirt: libvirt [0-9.]+/QEMU [0-9.]+, domain type $type, QEMU microvm" \
-	"stderr says libvirt's version and domain type $type"
+like "$ERR" "^run-libvirt: libvirt [0-9.]+/QEMU [0-9.]+, ${why}domain type $type[ ,].*QEMU microvm" \
+	"stderr says libvirt's version and domain type $type${why:+, and why}"
 gone "echo"
 
 # The domain XML, filled in, against libvirt's schema.
