@@ -13,7 +13,8 @@
  *   - LSR.THRE and TEMT always read 1; IIR bits 4-5 read 0, bit 0 says
  *     whether an interrupt is pending and agrees with uart_irq_pending;
  *   - the interrupt edge is only reported while an interrupt is pending;
- *   - reading LSR clears OE, reading MSR clears the delta bits.
+ *   - reading LSR clears OE, reading MSR clears the delta bits; outside
+ *     loopback MSR.DCD says whether the host's input lasts (the carrier).
  *
  * Each input byte pair is one operation: op (low 3 bits: what, next 3
  * bits: register), then its value.
@@ -28,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The expected receiver contents. */
 static uint8_t q[UART_RX_SIZE];
 static uint32_t qh, qn;
+static bool carrier; /* the host's input lasts: MSR.DCD outside loopback */
 
 static void q_push(uint8_t c)
 {
@@ -50,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	uart_init(&u);
 	qh = qn = 0;
+	carrier = true;
 	while (f.n) {
 		const uint8_t op = fin_u8(&f), v = fin_u8(&f);
 		const unsigned reg = (op >> 3) & 7;
@@ -83,6 +86,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			} else if (reg == UART_MSR) {
 				FUZZ_CHECK((uart_read(&u, UART_MSR) & 0x0f) == 0,
 				           "MSR deltas survive a read");
+				if (!loop)
+					FUZZ_CHECK(!!(got & UART_MSR_DCD) == carrier,
+					           "MSR.DCD %u, carrier %u", !!(got & UART_MSR_DCD),
+					           carrier);
 			}
 			break;
 		case 2: /* guest write */
@@ -105,8 +112,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(was == UART_RX_SIZE && uart_rx_full(&u),
 				           "refused with room");
 			break;
-		case 6:
-			uart_overrun(&u);
+		case 6: /* the host side: a byte lost, or the carrier (end of input) */
+			if (v & 0x80) {
+				uart_set_carrier(&u, v & 1);
+				carrier = v & 1;
+			} else {
+				uart_overrun(&u);
+			}
 			break;
 		default: /* the interrupt output */
 			if (uart_take_edge(&u))

@@ -138,6 +138,12 @@ def uart_seeds():
     ier = b"".join([uart_op(W, 1, 2), uart_op(EDGE, 0), uart_op(R, 2), uart_op(R, 2),
                     uart_op(W, 1, 0x0F), uart_op(W, 4, 0x10), uart_op(EDGE, 0), uart_op(R, 2)])
     put("uart", "thre-msi", ier)
+    # The host's input ends (carrier drops: op 6 with bit 7) and comes back.
+    carrier = b"".join([uart_op(W, 1, 0x08), uart_op(RX, 0, ord("z")), uart_op(OVR, 0, 0x80),
+                        uart_op(EDGE, 0), uart_op(R, 2), uart_op(R, 6), uart_op(R, 0),
+                        uart_op(OVR, 0, 0x81), uart_op(R, 6), uart_op(W, 4, 0x10),
+                        uart_op(OVR, 0, 0x80), uart_op(R, 6)])
+    put("uart", "carrier-drop", carrier)
 
 
 # ---- port: u8 RAM size, u16 image length + image, then exits ----
