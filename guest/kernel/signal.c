@@ -48,7 +48,8 @@
  * SIGSTOP still cannot be caught, blocked or ignored); every other signal
  * terminates (the "core" ones too: there are no core files).  init
  * (pid 1) gets from other processes only the signals it has a handler
- * for, as on Linux; a fault still ends it.
+ * for, as on Linux; a fault, its own alarm and the console's ^C still
+ * reach it.
  *
  * Alarms: one per process, a TSC deadline; the timer tick compares the
  * earliest deadline (sig_next_alarm) and only then looks at the table.
@@ -112,13 +113,15 @@ void sig_send(struct proc *p, int sig)
 	post(p, sig);
 }
 
+/* The console's ^C and ^\: every process of the group, pid 1 included --
+ * lde's first process is often the command line's program, which a ^C
+ * must be able to stop (/init ignores SIGINT itself). */
 void sig_send_group(int pgid, int sig)
 {
 	trace_event(LDE_EV_SIGNAL_SEND, curproc ? curproc->pid : 0, (uint64_t)(int64_t)-pgid,
 	            (uint64_t)sig);
 	for (int i = 0; i < NPROC; i++)
-		if (proc[i].pgid == pgid && proc[i].state != LDE_PROC_EMBRYO &&
-		    !init_spared(&proc[i], NULL, sig))
+		if (proc[i].pgid == pgid && proc[i].state != LDE_PROC_EMBRYO)
 			post(&proc[i], sig);
 }
 
