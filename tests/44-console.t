@@ -143,6 +143,24 @@ for plat in $(guest_platforms); do
 	st=$(sed -n 's/^status \(-*[0-9]*\)$/\1/p' "$T/result")
 	case $plat in qemu-*) [ -n "$st" ] && [ $((st & 1)) -eq 1 ] && st=$((st >> 1)) ;; esac
 	is "$st" 4 "$plat: terminal: the shell exits with 4 and the VM with it"
+
+	# ^C reaches the first process itself when it is the command line's
+	# program (pid 1 is spared only signals other processes send).
+	printf 'sleep 1\nsend x\\x03\nwait 15 intr \\^C\n' >"$T/script1"
+	case $plat in
+	vmm) set -- "$VMM" --timeout 60 "$GUEST" -- quiet cat ;;
+	qemu-*)
+		# shellcheck disable=SC2046
+		set -- $(qemu_args "${plat#qemu-}" | sed 's/-serial stdio/-chardev stdio,id=con,signal=off -serial chardev:con/') -append "quiet cat"
+		;;
+	esac
+	python3 "$T/drive.py" "$T/script1" -- timeout -k 5 70 "$@" >"$T/result" 2>"$T/tail"
+	st=$(sed -n 's/^status \(-*[0-9]*\)$/\1/p' "$T/result")
+	case $plat in qemu-*) [ -n "$st" ] && [ $((st & 1)) -eq 1 ] && st=$((st >> 1)) ;; esac
+	want=130
+	case $plat in qemu-*) want=2 ;; esac # isa-debug-exit keeps 7 bits: 130 & 127
+	is "$(grep -c '^intr ok$' "$T/result")/$st" "1/$want" \
+		"$plat: terminal: ^C ends the command line's program, pid 1 (SIGINT: 128 + 2)"
 done
 
 done_testing
