@@ -335,42 +335,51 @@ class Report:
                              "reason": reason})
         self.progress("not run: %s %s (%s)" % (name, platform or "", reason))
 
-    def run(self, b):
-        """Runs one Bench until stable; records figures or the failure."""
-        runs, started = {}, time.monotonic()
-        info, skips = {}, []
+    def run(self, b, *paired):
+        """Runs one Bench until stable; records figures or the failure.
+        Benches in `paired` run alternately with b, one run each per round,
+        until every figure is stable: a ratio between them is then immune
+        to the host's drift over the minutes between separate parts."""
+        group = (b,) + paired
+        runs = [{} for _ in group]
+        infos = [{} for _ in group]
+        skips = [[] for _ in group]
+        started = time.monotonic()
         load = self.load()
         max_runs = 1 if self.quick else b.max_runs
         min_runs = 1 if self.quick else b.min_runs
         for i in range(max_runs):
-            try:
-                figs, info_i, skips = b.run_once(self.quick)
-            except BenchFailed as e:
-                self.failed.append({"part": b.part, "name": b.key, "platform": b.platform,
-                                    "reason": str(e)})
-                self.progress("FAILED: %s on %s: %s" % (b.key, b.platform, e))
-                return
-            info.update(info_i)
+            for k, g in enumerate(group):
+                try:
+                    figs, info_i, skips[k] = g.run_once(self.quick)
+                except BenchFailed as e:
+                    self.failed.append({"part": g.part, "name": g.key, "platform": g.platform,
+                                        "reason": str(e)})
+                    self.progress("FAILED: %s on %s: %s" % (g.key, g.platform, e))
+                    return
+                infos[k].update(info_i)
+                for f in figs:
+                    runs[k].setdefault(f["name"], []).append(f)
             load = max(load, self.load())
-            for f in figs:
-                runs.setdefault(f["name"], []).append(f)
-            meds = {k: [r["med"] for r in v] for k, v in runs.items()}
+            meds = [{n: [r["med"] for r in v] for n, v in rk.items()} for rk in runs]
             self.progress("%s on %s: run %d: %s" % (b.key, b.platform, i + 1, ", ".join(
-                "%s %s" % (k, fmt_num(v[-1])) for k, v in meds.items())))
-            if i + 1 >= min_runs and all(stable(v, b.tol) for v in meds.values()):
+                "%s %s" % (n, fmt_num(v[-1])) for m in meds for n, v in m.items())))
+            if i + 1 >= min_runs and all(stable(v, g.tol) for g, m in zip(group, meds)
+                                         for v in m.values()):
                 break
             if time.monotonic() - started > b.budget and i + 1 >= min_runs:
                 self.progress("%s: time budget spent, not yet stable" % b.key)
                 break
-        for name, rs in runs.items():
-            fig = aggregate(rs)
-            fig.update(part=b.part, platform=b.platform, loadavg=round(load, 2))
-            fig["stable"] = self.quick or stable([r["med"] for r in rs], b.tol)
-            self.figures.append(fig)
-        for name, reason in skips:
-            self.skip(b.part, name, b.platform, "the program says: " + reason)
-        if info:
-            self.info.setdefault(b.platform, {}).update(info)
+        for g, rk, info, sk in zip(group, runs, infos, skips):
+            for name, rs in rk.items():
+                fig = aggregate(rs)
+                fig.update(part=g.part, platform=g.platform, loadavg=round(load, 2))
+                fig["stable"] = self.quick or stable([r["med"] for r in rs], g.tol)
+                self.figures.append(fig)
+            for name, reason in sk:
+                self.skip(g.part, name, g.platform, "the program says: " + reason)
+            if info:
+                self.info.setdefault(g.platform, {}).update(info)
 
     def add(self, part, platform, name, unit, values):
         """A figure measured by the harness itself (memory samples)."""
@@ -647,8 +656,18 @@ def part_exit(rep):
                 argv = lambda q, w=what: [VMM, BARE, "--", w] + (["quick"] if q else [])
             else:
                 argv = lambda q, w=what: qemu_argv("kvm", BARE, w + (" quick" if q else ""))
-            rep.run(Bench("exit", "bare " + what, plat, argv, status=0, timeout=60,
-                          tol=0.02, qemu=plat != "vmm"))
+            bench = Bench("exit", "bare " + what, plat, argv, status=0, timeout=60,
+                          tol=0.02, qemu=plat != "vmm")
+            if plat == "vmm" and what == "nop":
+                # The goal is a 5 % bound on a ~20k-cycle exit whose floor
+                # drifts more than that over minutes on a shared host: the
+                # raw loop runs alternately with it (kvm.raw.pio.guest.paired).
+                raw = Bench("exit", "rawkvm pio guest-timed, paired", "kvm",
+                            lambda q: [os.path.join(BB, "rawkvm"), "pio", "-g", "-n",
+                                       "5" if q else "200"], tol=0.02, suffix=".paired")
+                rep.run(bench, raw)
+            else:
+                rep.run(bench)
 
 
 def guest_programs():
@@ -789,6 +808,7 @@ BASELINES = (
     (r"^proc\.fork$", ("vmm", "qemu-kvm"), "host.fork", "host"),
     (r"^proc\.forkexec$", ("vmm", "qemu-kvm"), "host.forkexec", "host"),
     (r"^proc\.fork\.(\d+m)$", ("vmm", "qemu-kvm"), "host.fork.{0}", "host"),
+    (r"^exit\.nop$", ("vmm", "qemu-kvm"), "kvm.raw.pio.guest.paired", "kvm"),
     (r"^exit\.nop$", ("vmm", "qemu-kvm"), "kvm.raw.pio.guest", "kvm"),
     (r"^exit\.cpuid$", ("vmm", "qemu-kvm"), "kvm.raw.cpuid.ring3", "kvm"),
     (r"^exit\.cpuid\.kernel$", ("vmm", "qemu-kvm"), "kvm.raw.cpuid", "kvm"),
@@ -808,7 +828,8 @@ HW_KVM = ("kvm_intel", "kvm_amd")
 # flavours on which the goal applies (None: everywhere); elsewhere the
 # verdict says why it does not apply.
 GOALS = (
-    (r"^exit\.nop$", ("vmm",), "ratio", 1.05, ("kvm.raw.pio.guest", "kvm"),
+    (r"^exit\.nop$", ("vmm",), "ratio", 1.05,
+     (("kvm.raw.pio.guest.paired", "kvm"), ("kvm.raw.pio.guest", "kvm")),
      "<= 1.05 x raw KVM pio", None),
     (r"^trap\.getpid\.syscall$", ("qemu-icount",), "abs", 64, None, "<= 64 insn", None),
     (r"^trap\.getpid\.int80$", ("qemu-icount",), "abs", 72, None, "<= 72 insn", None),
@@ -852,8 +873,8 @@ def interpreted(fig, flavour):
         return False
     if fig["part"] in ("guest", "exit") and fig["platform"] in ("vmm", "qemu-kvm"):
         return True
-    return fig["name"] in ("kvm.raw.pio", "kvm.raw.pio.guest", "kvm.raw.cpuid",
-                           "kvm.raw.r0insn")
+    return fig["name"] in ("kvm.raw.pio", "kvm.raw.pio.guest", "kvm.raw.pio.guest.paired",
+                           "kvm.raw.cpuid", "kvm.raw.r0insn")
 
 
 def annotate(rep, machine):
@@ -880,7 +901,7 @@ def annotate(rep, machine):
                               else (f["median"], b["median"]))
                     f["baseline"] = {"name": b["name"], "platform": bplat,
                                      "ratio": round(fv / bv, 3)}
-                break
+                    break
         for pat, plats, kind, limit, base, text, where in GOALS:
             m = re.match(pat, f["name"])
             if not m or f["platform"] not in plats:
@@ -889,9 +910,13 @@ def annotate(rep, machine):
             if kind == "abs":
                 goal["limit"] = limit
             else:
-                b = rep.find(base[0].format(*m.groups()), base[1])
-                if b:
-                    goal["limit"] = round(limit * b["median"], 2)
+                # base: (name, platform), or several of them, the first found wins
+                for bname, bplat in (base if isinstance(base[0], tuple) else (base,)):
+                    b = rep.find(bname.format(*m.groups()), bplat)
+                    if b:
+                        goal["limit"] = round(limit * b["median"], 2)
+                        goal["baseline"] = bname
+                        break
             if where and flavour not in where:
                 goal["verdict"] = "n/a on " + flavour
             elif "limit" not in goal:
