@@ -122,3 +122,36 @@ int str2sig(const char *str, int *sig)
 		}
 	return -1;
 }
+
+/* `kill -l`: with no arguments, every named signal five to a row as
+ * "N) SIGNAME"; otherwise the name of each argument, a number or an exit
+ * status 128 + N.  Returns 0, or 1 if an argument named no signal. */
+int lde_kill_list(int argc, char *const argv[])
+{
+	char name[SIG2STR_MAX];
+	int status = 0, col = 0, width = 0;
+
+	for (int s = 1; argc == 0 && s < LDE_NSIG; s++) {
+		if (!sigabbrev[s])
+			continue;
+		if (col % 5 != 0)
+			printf("%*s", 10 - width, ""); /* columns 14 wide, no trailing blanks */
+		width = printf("%2d) SIG%s", s, sigabbrev[s]) - 4;
+		if (++col % 5 == 0)
+			printf("\n");
+	}
+	if (col % 5 != 0)
+		printf("\n");
+	for (int i = 0; i < argc; i++) {
+		int s = atoi(argv[i]);
+		if (s > 128)
+			s -= 128; /* the exit status of a process killed by s */
+		if (sig2str(s, name) == 0) {
+			printf("%s\n", name);
+		} else {
+			fprintf(stderr, "kill: %s: no such signal\n", argv[i]);
+			status = 1;
+		}
+	}
+	return status;
+}

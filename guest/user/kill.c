@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <lde.h>
 
 static int usage(void)
 {
@@ -21,52 +22,11 @@ static int usage(void)
 	return 2;
 }
 
-static int list(int argc, char **argv)
-{
-	char name[SIG2STR_MAX];
-	if (argc == 0) {
-		char row[128];
-		size_t len = 0;
-		int col = 0;
-		for (int s = 1; s < NSIG; s++) {
-			if (sig2str(s, name) < 0 || (name[0] >= '0' && name[0] <= '9'))
-				continue; /* numbers without a name */
-			len +=
-			    (size_t)snprintf(row + len, sizeof row - len, "%2d) SIG%-6s ", s, name);
-			if (++col % 5 == 0 || s == NSIG - 1) {
-				while (len && row[len - 1] == ' ')
-					len--;
-				printf("%.*s\n", (int)len, row);
-				len = 0;
-			}
-		}
-		if (len) {
-			while (row[len - 1] == ' ')
-				len--;
-			printf("%.*s\n", (int)len, row);
-		}
-		return 0;
-	}
-	int status = 0;
-	for (int i = 0; i < argc; i++) {
-		int s = atoi(argv[i]);
-		if (s > 128)
-			s -= 128; /* the exit status of a process killed by s */
-		if (sig2str(s, name) == 0) {
-			printf("%s\n", name);
-		} else {
-			fprintf(stderr, "kill: %s: no such signal\n", argv[i]);
-			status = 1;
-		}
-	}
-	return status;
-}
-
 int main(int argc, char *argv[])
 {
 	int sig = SIGTERM, i = 1;
 	if (i < argc && strcmp(argv[i], "-l") == 0)
-		return list(argc - 2, argv + 2);
+		return lde_kill_list(argc - 2, argv + 2);
 	if (i < argc && strcmp(argv[i], "-s") == 0) {
 		if (i + 1 >= argc)
 			return usage();

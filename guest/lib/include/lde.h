@@ -55,6 +55,10 @@ int lde_tty_setmode(int fd, int mode); /* returns the previous mode or -1 */
  */
 int lde_split_words(char *line, char **argv, int max);
 
+/* `kill -l [N...]` for kill and the shell's built-in (0, or 1 if an N
+ * names no signal). */
+int lde_kill_list(int argc, char *const argv[]);
+
 /* Walk the malloc heap and check every invariant; returns the number of
  * problems found (0 = healthy).  Statistics for tests: */
 int lde_malloc_check(void);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <lde.h>
 #include <lde/fs.h>
 #include "sh.h"
 
@@ -119,45 +120,8 @@ static int bi_unset(int argc, char **argv)
 static int bi_kill(int argc, char **argv)
 {
 	int sig = SIGTERM, i = 1;
-	char name[SIG2STR_MAX];
-	if (i < argc && strcmp(argv[i], "-l") == 0) {
-		if (argc == 2) { /* as /bin/kill -l */
-			char row[128];
-			size_t len = 0;
-			int col = 0;
-			for (int s = 1; s < NSIG; s++) {
-				if (sig2str(s, name) < 0 || (name[0] >= '0' && name[0] <= '9'))
-					continue; /* numbers without a name */
-				len += (size_t)snprintf(row + len, sizeof row - len,
-				                        "%2d) SIG%-6s ", s, name);
-				if (++col % 5 == 0 || s == NSIG - 1) {
-					while (len && row[len - 1] == ' ')
-						len--;
-					printf("%.*s\n", (int)len, row);
-					len = 0;
-				}
-			}
-			if (len) {
-				while (row[len - 1] == ' ')
-					len--;
-				printf("%.*s\n", (int)len, row);
-			}
-			return 0;
-		}
-		int status = 0;
-		for (i = 2; i < argc; i++) {
-			int s = atoi(argv[i]);
-			if (s > 128)
-				s -= 128; /* an exit status of a killed process */
-			if (sig2str(s, name) == 0) {
-				printf("%s\n", name);
-			} else {
-				sh_error("kill: %s: no such signal", argv[i]);
-				status = 1;
-			}
-		}
-		return status;
-	}
+	if (i < argc && strcmp(argv[i], "-l") == 0)
+		return lde_kill_list(argc - 2, argv + 2);
 	if (i < argc && strcmp(argv[i], "-s") == 0) {
 		if (i + 1 >= argc || str2sig(argv[i + 1], &sig) < 0) {
 			sh_error("kill: %s: no such signal", i + 1 < argc ? argv[i + 1] : "");
