@@ -22,67 +22,24 @@ if ! command -v python3 >/dev/null; then
 	exit 0
 fi
 
-# ptyrun.py OUT ACTIONS -- CMD...: runs CMD on a new pty as its controlling
-# terminal; waits until it has switched the terminal to raw mode (or
-# exited), then performs ACTIONS (comma-separated: send:HEX, signal:NAME,
-# with a pause between), waits for the end and prints
-# "status=N raw=0|1 restored=0|1"; the terminal output goes to OUT.
-cat >"$T/ptyrun.py" <<'PY'
-import fcntl, os, pty, select, signal, subprocess, sys, termios, time
-
-out_path, actions, cmd = sys.argv[1], sys.argv[2], sys.argv[4:]
-master, slave = pty.openpty()
-before = termios.tcgetattr(slave)
-
-def controlling_tty():
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
-                     start_new_session=True, preexec_fn=controlling_tty)
-out = bytearray()
-
-def drain(t):
-    r, _, _ = select.select([master], [], [], t)
-    if r:
-        try:
-            out.extend(os.read(master, 65536))
-        except OSError:
-            pass
-
-raw = False
-end = time.time() + 10
-while time.time() < end and p.poll() is None:
-    lflag = termios.tcgetattr(slave)[3]
-    if not lflag & (termios.ICANON | termios.ECHO | termios.ISIG):
-        raw = True
-        break
-    drain(0.005)
-
-for a in filter(None, actions.split(',')):
-    drain(0.3)
-    if a.startswith('send:'):
-        os.write(master, bytes.fromhex(a[5:]))
-    elif a.startswith('signal:'):
-        p.send_signal(getattr(signal, a[7:]))
-
-end = time.time() + 30
-while p.poll() is None and time.time() < end:
-    drain(0.05)
-if p.poll() is None:
-    p.kill()
-    p.wait()
-for _ in range(20):
-    drain(0.02)
-after = termios.tcgetattr(slave)
-open(out_path, 'wb').write(bytes(out))
-print('status=%d raw=%d restored=%d' % (p.returncode, raw, before == after))
-PY
-
-# tty NAME ACTIONS VMM-ARGS...: sets ST, RAW, RESTORED, OUT (bytes in $T/out).
+# tty NAME ACTIONS VMM-ARGS...: runs the vmm on a pseudo-terminal
+# (tests/lib/ptydrive.py); once it has switched the terminal to raw mode (or
+# ended), performs ACTIONS (comma-separated: send:HEX, signal:NAME), 0.3 s
+# apart; sets ST, RAW, RESTORED, OUT (the bytes in $T/out).
 tty() {
 	_name=$1 _act=$2
 	shift 2
-	eval "$(python3 "$T/ptyrun.py" "$T/out" "$_act" -- "$VMM" "$@" |
+	{
+		printf 'raw\t10\n'
+		for _a in $(echo "$_act" | tr ',' ' '); do
+			printf 'sleep\t0.3\n'
+			case $_a in
+			send:*) printf 'hex\t%s\n' "${_a#send:}" ;;
+			signal:*) printf 'signal\t%s\n' "${_a#signal:}" ;;
+			esac
+		done
+	} >"$T/script"
+	eval "$(python3 "$LDE_TOP/tests/lib/ptydrive.py" "$T/out" "$T/script" -- "$VMM" "$@" |
 		sed -n 's/^status=\(-*[0-9]*\) raw=\([01]\) restored=\([01]\)$/ST=\1 RAW=\2 RESTORED=\3/p')"
 	OUT=$(tr -d '\0\r' <"$T/out")
 }

@@ -18,86 +18,6 @@ if ! command -v python3 >/dev/null; then
 	exit 0
 fi
 
-# converse.py OUT SCRIPT -- CMD...: runs CMD on a new pty (its controlling
-# terminal, a session of its own) and plays SCRIPT, one step per line,
-# fields separated by tabs:
-#   send  TEXT            (Python escapes: \r, \x03)
-#   sleep SECONDS
-#   expect SECONDS NAME REGEX   the output since the last match must match
-#                               REGEX (Python re, DOTALL) within SECONDS
-# It prints "check NAME ok" or "check NAME fail" per expect (after a
-# failure the remaining expects fail without waiting), then, once CMD has
-# ended (or been killed after 30 s), "status=N restored=0|1" -- restored
-# when the terminal's attributes equal those before the run.
-cat >"$T/converse.py" <<'PY'
-import codecs, fcntl, os, pty, re, select, subprocess, sys, termios, time
-
-out_path, script, cmd = sys.argv[1], sys.argv[2], sys.argv[4:]
-master, slave = pty.openpty()
-before = termios.tcgetattr(slave)
-
-def controlling_tty():
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
-                     start_new_session=True, preexec_fn=controlling_tty)
-out = bytearray()
-mark = 0  # where the next expect starts looking
-
-def drain(t):
-    r, _, _ = select.select([master], [], [], t)
-    if r:
-        try:
-            out.extend(os.read(master, 65536))
-        except OSError:
-            time.sleep(t)
-
-def text(frm):
-    return out[frm:].decode('utf-8', 'replace')
-
-failed = False
-for line in open(script):
-    f = line.rstrip('\n').split('\t')
-    if f[0] == 'send':
-        drain(0.05)
-        os.write(master, codecs.decode(f[1], 'unicode_escape').encode('latin-1'))
-    elif f[0] == 'sleep':
-        end = time.time() + float(f[1])
-        while time.time() < end:
-            drain(0.05)
-    elif f[0] == 'expect':
-        timeout, name, regex = float(f[1]), f[2], f[3]
-        m = None
-        end = time.time() + (0 if failed else timeout)
-        while True:
-            m = re.search(regex, text(mark), re.S)
-            if m or time.time() >= end or p.poll() is not None:
-                break
-            drain(0.05)
-        if not m:
-            drain(0.2)
-            m = re.search(regex, text(mark), re.S)
-        if m:
-            print('check %s ok' % name)
-            mark += len(text(mark)[:m.end()].encode('utf-8', 'replace'))
-        else:
-            failed = True
-            print('check %s fail' % name)
-            sys.stdout.flush()
-
-end = time.time() + 30
-while p.poll() is None and time.time() < end:
-    drain(0.05)
-if p.poll() is None:
-    p.kill()
-    p.wait()
-for _ in range(10):
-    drain(0.02)
-after = termios.tcgetattr(slave)
-open(out_path, 'wb').write(bytes(out))
-print('status=%d restored=%d' % (p.returncode, before == after))
-PY
-
 # The conversation: what needs no Ctrl-C first, so that a console without
 # SIGINT still shows how far the rest gets.  A prompt is "$ " at the end
 # of what has arrived; the console's lines end in \r\n (and a \r more
@@ -169,7 +89,7 @@ for plat in $(guest_platforms); do
 		set -- $(qemu_args "${plat#qemu-}" | sed 's/-serial stdio/-chardev stdio,id=con,signal=off -serial chardev:con/') -append quiet
 		;;
 	esac
-	python3 "$T/converse.py" "$T/out" "$T/script" -- timeout -k 5 70 "$@" >"$T/result"
+	python3 "$LDE_TOP/tests/lib/ptydrive.py" "$T/out" "$T/script" -- timeout -k 5 70 "$@" >"$T/result"
 	while read -r word name; do
 		[ "$word" = check ] || continue
 		case $name in
@@ -180,7 +100,7 @@ for plat in $(guest_platforms); do
 	if grep -q ' fail$' "$T/result"; then
 		diag "what the terminal showed (last 30 lines):" "$(tr -d '\r' <"$T/out" | tail -n 30)"
 	fi
-	res=$(sed -n 's/^status=\(-*[0-9]*\) restored=\([01]\)$/\1 \2/p' "$T/result")
+	res=$(sed -n 's/^status=\(-*[0-9]*\) raw=[01] restored=\([01]\)$/\1 \2/p' "$T/result")
 	st=${res% *}
 	case $plat in qemu-*) [ -n "$st" ] && [ $((st & 1)) -eq 1 ] && st=$((st >> 1)) ;; esac
 	is "$st" 1 "$plat: the VM ends with the shell's status (false: 1)"
