@@ -33,13 +33,7 @@ refuse() {
 # ERE-quote a literal string.
 quote_re() { printf '%s' "$1" | sed 's/[][().*+?^$|{}\\]/\\&/g'; }
 
-for f in "$VMM" "$MKELF" "$HOSTILE"; do
-	if [ ! -e "$f" ]; then
-		echo "1..1"
-		echo "not ok 1 - $f is built (make test builds it)"
-		exit 1
-	fi
-done
+need_built "$VMM" "$MKELF" "$HOSTILE"
 
 # ---- options ----
 vmm --help

@@ -12,17 +12,8 @@ MKELF=$LDE_TOP/build/tests/unit/mkelf
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-if ! have_kvm; then
-	echo "1..0 # SKIP no /dev/kvm (or no access to it): the vmm needs KVM"
-	exit 0
-fi
-for f in "$VMM" "$FOREIGN" "$HOSTILE" "$MKELF"; do
-	if [ ! -e "$f" ]; then
-		echo "1..1"
-		echo "not ok 1 - $f is built (make test builds it)"
-		exit 1
-	fi
-done
+need_kvm
+need_built "$VMM" "$FOREIGN" "$HOSTILE" "$MKELF"
 
 # vmm STDIN ARGS...: runs the vmm (60 s at most); ST, OUT, ERR.
 vmm() {

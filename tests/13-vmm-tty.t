@@ -13,10 +13,7 @@ HOSTILE=$GD/hostile.elf
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-if ! have_kvm; then
-	echo "1..0 # SKIP no /dev/kvm (or no access to it): the vmm needs KVM"
-	exit 0
-fi
+need_kvm
 if ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP no python3 to drive a pseudo-terminal"
 	exit 0

@@ -15,17 +15,8 @@ CHECK="python3 $LDE_TOP/tests/lib/trace_check.py"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-if ! have_kvm; then
-	echo "1..0 # SKIP no /dev/kvm (or no access to it): the vmm needs KVM"
-	exit 0
-fi
-for f in "$VMM" "$TG"; do
-	if [ ! -e "$f" ]; then
-		echo "1..1"
-		echo "not ok 1 - $f is built (make test builds it)"
-		exit 1
-	fi
-done
+need_kvm
+need_built "$VMM" "$TG"
 
 # vmm ARGS...: runs the vmm (60 s at most); ST, OUT, ERR.
 vmm() {

@@ -20,17 +20,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 RAM=0x8000000 # the default 128M
 
-if ! have_kvm; then
-	echo "1..0 # SKIP no /dev/kvm (or no access to it): the vmm needs KVM"
-	exit 0
-fi
-for f in "$VMM" "$HOSTILE"; do
-	if [ ! -e "$f" ]; then
-		echo "1..1"
-		echo "not ok 1 - $f is built (make test builds it)"
-		exit 1
-	fi
-done
+need_kvm
+need_built "$VMM" "$HOSTILE"
 
 # vmm ARGS...: the vmm on the hostile guest (--timeout 30, and a hard
 # limit: a hang fails the case); ST, OUT, ERR.

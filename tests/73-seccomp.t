@@ -14,17 +14,8 @@ FOREIGN=$GD/foreign.elf
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-if ! have_kvm; then
-	echo "1..0 # SKIP no /dev/kvm (or no access to it): the vmm needs KVM"
-	exit 0
-fi
-for f in "$VMM" "$HOSTILE" "$FOREIGN"; do
-	if [ ! -e "$f" ]; then
-		echo "1..1"
-		echo "not ok 1 - $f is built (make test builds it)"
-		exit 1
-	fi
-done
+need_kvm
+need_built "$VMM" "$HOSTILE" "$FOREIGN"
 
 # vmm STDIN ARGS...: ST, OUT, ERR (60 s at most).
 vmm() {

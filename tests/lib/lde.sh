@@ -51,6 +51,25 @@ done_testing() { echo "1..$_tap_n"; exit $((_tap_failed > 0)); }
 
 have_kvm() { [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
 
+# need_kvm: a file that tests the vmm itself skips whole without KVM (the
+# vmm has no other backend); guest tests use guest_platforms instead.
+need_kvm() {
+	have_kvm && return 0
+	echo "1..0 # SKIP no /dev/kvm (or no access to it): the vmm needs KVM"
+	exit 0
+}
+
+# need_built FILE...: bail out with one failure naming a file make test
+# should have built.
+need_built() {
+	for _f; do
+		[ -e "$_f" ] && continue
+		echo "1..1"
+		echo "not ok 1 - $_f is built (make test builds it)"
+		exit 1
+	done
+}
+
 # The platforms a guest test runs on here: vmm and qemu-kvm need /dev/kvm;
 # without it the tests say so and run under TCG only.
 guest_platforms() {
