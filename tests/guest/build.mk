@@ -4,7 +4,7 @@
 TGUEST_SRCS := $(wildcard tests/guest/*.asm)
 TGUEST_ELFS := $(TGUEST_SRCS:tests/guest/%.asm=$(B)/tests/guest/%.elf)
 
-$(B)/tests/guest/%.o: tests/guest/%.asm tests/guest/pvh.inc
+$(B)/tests/guest/%.o: tests/guest/%.asm tests/guest/pvh.inc tests/guest/lib.inc
 	@mkdir -p $(@D)
 	$(Q)$(NASM) -f elf64 -I tests/guest/ -o $@ $<
 

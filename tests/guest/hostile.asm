@@ -34,90 +34,7 @@ _start:
 	mov eax, 2
 	jmp lde_exit
 
-; word_is: ZF set when the first word at esi equals the string at edi.
-word_is:
-	push esi
-	push edi
-.l:
-	mov al, [edi]
-	test al, al
-	jz .end
-	cmp al, [esi]
-	jne .no
-	inc esi
-	inc edi
-	jmp .l
-.end:
-	mov al, [esi]
-	test al, al
-	jz .yes
-	cmp al, ' '
-	je .yes
-.no:
-	or esp, esp                     ; ZF clear (esp != 0)
-	jmp .ret
-.yes:
-	xor eax, eax                    ; ZF set
-.ret:
-	pop edi
-	pop esi
-	ret
-
-; puts: the NUL-terminated string at esi on COM1, polling THRE.
-puts:
-	push eax
-	push edx
-.next:
-	mov dx, COM1_LSR
-.wait:
-	in al, dx
-	test al, LSR_THRE
-	jz .wait
-	mov al, [esi]
-	test al, al
-	jz .out
-	mov dx, COM1
-	out dx, al
-	inc esi
-	jmp .next
-.out:
-	pop edx
-	pop eax
-	ret
-
-; putc: the byte in al.
-putc:
-	push edx
-	mov dx, COM1
-	out dx, al
-	pop edx
-	ret
-
-; puthex: eax as 8 hex digits.
-puthex:
-	push eax
-	push ecx
-	push edx
-	mov ecx, 8
-.d:
-	rol eax, 4
-	mov edx, eax
-	and edx, 0xf
-	push eax
-	mov al, [hexdigits + edx]
-	call putc
-	pop eax
-	loop .d
-	pop edx
-	pop ecx
-	pop eax
-	ret
-
-; lde_exit: lde's exit call with status eax.
-lde_exit:
-	mov dx, LDE_PORT_EXIT
-	out dx, eax
-	jmp $
+%include "lib.inc"
 
 ; ---- the cases ----
 
@@ -904,7 +821,6 @@ msg_ops_bad:  db "ops: bad op", 10, 0
 msg_unknown:  db "hostile: unknown case", 10, 0
 msg_partial:  db "half a line", 0
 msg_nomod:    db "no modules", 10, 0
-hexdigits:    db "0123456789abcdef"
 msg_survived: db "uart-garbage: survived", 10, 0
 msg_ready:    db "echo-irq: ready", 10, 0
 msg_rep:      db "rep outsb works", 10

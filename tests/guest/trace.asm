@@ -92,79 +92,7 @@ _start:
 
 ; ---- helpers --------------------------------------------------------
 
-; word_is: ZF set when the first word at esi equals the string at edi.
-word_is:
-	push esi
-	push edi
-.l:
-	mov al, [edi]
-	test al, al
-	jz .end
-	cmp al, [esi]
-	jne .no
-	inc esi
-	inc edi
-	jmp .l
-.end:
-	mov al, [esi]
-	test al, al
-	jz .yes
-	cmp al, ' '
-	je .yes
-.no:
-	or esp, esp                     ; ZF clear
-	jmp .ret
-.yes:
-	xor eax, eax                    ; ZF set
-.ret:
-	pop edi
-	pop esi
-	ret
-
-; puts: the NUL-terminated string at esi on COM1.
-puts:
-	push eax
-	push edx
-.next:
-	mov al, [esi]
-	test al, al
-	jz .out
-	mov dx, COM1
-	out dx, al
-	inc esi
-	jmp .next
-.out:
-	pop edx
-	pop eax
-	ret
-
-putc:
-	push edx
-	mov dx, COM1
-	out dx, al
-	pop edx
-	ret
-
-; puthex: eax as 8 hex digits.
-puthex:
-	pushad
-	mov ecx, 8
-.d:
-	rol eax, 4
-	mov edx, eax
-	and edx, 0xf
-	push eax
-	mov al, [hexdigits + edx]
-	call putc
-	pop eax
-	loop .d
-	popad
-	ret
-
-lde_exit:
-	mov dx, LDE_PORT_EXIT
-	out dx, eax
-	jmp $
+%include "lib.inc"
 
 ; delay: about ecx * 20 loop turns.
 delay:
@@ -645,7 +573,6 @@ msg_mask:    db "trace: mask ", 0
 msg_written: db ", written ", 0
 msg_dropped: db ", dropped ", 0
 msg_drains:  db ", watermark drains ", 0
-hexdigits:   db "0123456789abcdef"
 null_idt:    dw 0
 	     dd 0
 
