@@ -17,22 +17,7 @@ _start:
 	mov esp, stack_top
 	mov [start_info], ebx
 	mov esi, [ebx + SI_CMDLINE]
-	mov ebx, cases
-.find:
-	mov edi, [ebx]
-	test edi, edi
-	jz .unknown
-	call word_is
-	jz .found
-	add ebx, 8
-	jmp .find
-.found:
-	jmp [ebx + 4]
-.unknown:
-	mov esi, msg_unknown
-	call puts
-	mov eax, 2
-	jmp lde_exit
+	jmp run_case
 
 %include "lib.inc"
 

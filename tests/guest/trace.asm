@@ -73,22 +73,7 @@ _start:
 	mov [start_info], ebx
 	mov dword [rbase], ring
 	mov esi, [ebx + SI_CMDLINE]
-	mov ebx, cases
-.find:
-	mov edi, [ebx]
-	test edi, edi
-	jz .unknown
-	call word_is
-	jz .found
-	add ebx, 8
-	jmp .find
-.found:
-	jmp [ebx + 4]
-.unknown:
-	mov esi, msg_unknown
-	call puts
-	mov eax, 2
-	jmp lde_exit
+	jmp run_case
 
 ; ---- helpers --------------------------------------------------------
 
