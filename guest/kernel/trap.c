@@ -134,15 +134,18 @@ void trap_init(void)
 }
 
 /* SYSCALL: CS/SS from STAR (GDT order in mmu.h), entry at syscall_entry,
- * and IF, TF, DF, AC cleared on entry so the stub runs with interrupts
- * off until it is on the kernel stack. */
+ * and IF, TF, DF, AC, NT cleared on entry so the stub runs with interrupts
+ * off until it is on the kernel stack.  NT too: a user may set it (popf),
+ * the kernel keeps its RFLAGS across swtch, and an iretq with NT set
+ * raises #GP in long mode -- the next process leaving by iretq would
+ * bring the kernel down.  Interrupt gates clear NT themselves. */
 void syscall_init(void)
 {
 	extern char syscall_entry[];
 
 	wrmsr(MSR_STAR, (uint64_t)SEG_KDATA << 48 | (uint64_t)SEG_KCODE << 32);
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 

@@ -184,6 +184,7 @@ static inline void clts(void)
 #define RFLAGS_TF      (1u << 8)
 #define RFLAGS_IF      (1u << 9)
 #define RFLAGS_DF      (1u << 10)
+#define RFLAGS_NT      (1u << 14)
 #define RFLAGS_AC      (1u << 18)
 
 #endif
