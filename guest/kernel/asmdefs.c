@@ -8,7 +8,12 @@
 #include <lde/pvh.h>
 #include <lde/status.h>
 
+#include <lde/syscall.h>
+#include <lde/trace.h>
+#include <stddef.h>
+
 #include "memlayout.h"
+#include "proc.h"
 #include "mmu.h"
 #include "trap.h"
 #include "x86.h"
@@ -32,6 +37,12 @@ void asmdefs(void)
 	DEFINE(TF_SIZE, TF_SIZE);
 	DEFINE(TF_VECTOR, TF_VECTOR);
 	DEFINE(TF_RIP, TF_RIP);
+	DEFINE(TF_RAX, offsetof(struct trapframe, rax));
+	DEFINE(P_SYSCALLS, offsetof(struct proc, syscalls));
+	DEFINE(P_NEED_RESCHED, offsetof(struct proc, need_resched));
+	DEFINE(P_SIGPENDING, offsetof(struct proc, sigpending));
+	DEFINE(LDE_NSYSCALL, LDE_NSYSCALL);
+	DEFINE(LDE_TRACE_SYSCALL, LDE_TRACE_SYSCALL);
 	DEFINE(T_SYSCALL64, T_SYSCALL64);
 	DEFINE(T_SYSCALL, T_SYSCALL);
 	DEFINE(SEG_UCODE, SEG_UCODE);

@@ -8,7 +8,13 @@
  * failure.  A number outside the table, or one without an entry yet,
  * gives -ENOSYS.  SYS_floor never gets here: the entry stubs answer it.
  * Handlers take the trapframe: fork and exec need it whole, the others
- * read their arguments with A0..A5.
+ * read their arguments with A0..A5.  A handler that rewrites the frame's
+ * RIP, RSP, RFLAGS or any callee-saved register calls tf_changed():
+ * `syscall` returns by sysret, which restores none of them from the frame.
+ *
+ * The entry stubs (trap.asm: SYSDISPATCH) call systab[n] themselves;
+ * syscall() below serves the calls they hand to trap(): traced ones and
+ * numbers out of the table.
  */
 #include <lde/errno.h>
 #include <lde/syscall.h>
@@ -18,7 +24,17 @@
 #include "sysdefs.h"
 #include "trace.h"
 
-static const sysfn systab[LDE_NSYSCALL] = {
+static long sys_enosys(struct trapframe *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+/* Every slot is a function: the entry stubs call systab[n] for any n < LDE_NSYSCALL. */
+const sysfn systab[LDE_NSYSCALL] = {
+    [0 ... LDE_NSYSCALL - 1] = sys_enosys,
     [SYS_floor] = sys_floor,
     [SYS_exit] = sys_exit,
     [SYS_fork] = sys_fork,
@@ -60,6 +76,7 @@ static const sysfn systab[LDE_NSYSCALL] = {
     [SYS_kcheck] = sys_kcheck,
     [SYS_tracemark] = sys_tracemark,
 };
+#pragma GCC diagnostic pop
 
 /* One load of trace_mask serves both hooks (trace.h: trace_on).  exit and
  * a successful execve never reach the EXIT hook of their own call. */
@@ -80,11 +97,13 @@ void syscall(struct trapframe *tf)
 const char *errno_name(long err)
 {
 	static const char *const names[] = {
-	    [EPERM] = "EPERM",     [ENOENT] = "ENOENT", [ESRCH] = "ESRCH",   [EINTR] = "EINTR",
-	    [EIO] = "EIO",         [E2BIG] = "E2BIG",   [ENOEXEC] = "ENOEXEC", [EBADF] = "EBADF",
-	    [ECHILD] = "ECHILD",   [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
-	    [EFAULT] = "EFAULT",   [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR", [EINVAL] = "EINVAL",
-	    [EMFILE] = "EMFILE",   [ENAMETOOLONG] = "ENAMETOOLONG", [ENOSYS] = "ENOSYS",
+	    [EPERM] = "EPERM",     [ENOENT] = "ENOENT",   [ESRCH] = "ESRCH",
+	    [EINTR] = "EINTR",     [EIO] = "EIO",         [E2BIG] = "E2BIG",
+	    [ENOEXEC] = "ENOEXEC", [EBADF] = "EBADF",     [ECHILD] = "ECHILD",
+	    [EAGAIN] = "EAGAIN",   [ENOMEM] = "ENOMEM",   [EACCES] = "EACCES",
+	    [EFAULT] = "EFAULT",   [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR",
+	    [EINVAL] = "EINVAL",   [EMFILE] = "EMFILE",   [ENAMETOOLONG] = "ENAMETOOLONG",
+	    [ENOSYS] = "ENOSYS",
 	};
 	return err > 0 && err < (long)ARRAY_SIZE(names) && names[err] ? names[err] : "error";
 }

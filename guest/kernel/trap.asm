@@ -5,10 +5,20 @@
 ;
 ; Stub: push 0 unless the CPU pushed an error code, push the vector.
 ; alltraps: push rax .. r15 (rax first, so r15 lands at offset 0).
-; syscall_entry (LSTAR) joins by pushing the five words the CPU pushes
-; (ss, rsp, rflags=r11, cs, rip=rcx), a 0 error and T_SYSCALL64; a new
-; process starts by "returning" through trapret with a frame made by fork
-; or exec.
+; syscall_entry (LSTAR) builds the same frame by pushing the five words
+; the CPU pushes (ss, rsp, rflags=r11, cs, rip=rcx), a 0 error and
+; T_SYSCALL64; a new process starts by "returning" through trapret with a
+; frame made by fork or exec.
+;
+; System calls skip trap() and syscall(): both entry paths (and the two
+; kvm_pvm paths) build the frame and run SYSDISPATCH, which calls
+; systab[rax] itself and return_to_user() only when a reschedule or a
+; signal is owed.  Traced calls, numbers out of the table and the boot
+; probe go through trap() as before.  syscall_entry then leaves an
+; unchanged frame by sysret without popping rbx, rbp, r12-r15: every C
+; function it called preserved them (SysV ABI; swtch saves them too), so
+; the registers still hold the user's values.  A changed frame (exec,
+; signal delivery, sigreturn: tf_changed) leaves through trapret by iretq.
 ;
 ; SYS_floor (rax = 0) returns 0 from each entry stub at once, before any
 ; frame is built: the floor of each path for benchmarks.  That includes
@@ -18,22 +28,71 @@
 ;
 ; The kernel is uniprocessor and keeps no per-CPU data in GS, so there is
 ; no swapgs here; the SYSCALL stack is TSS.rsp0, the running process's
-; kernel stack.  DF is cleared for C.  Only vectors the kernel uses get a
-; stub and a present IDT gate (0-47, 0x80, 0xff); any other vector raises
-; #NP, which names it.
+; kernel stack.  DF is cleared for C (FMASK clears it on `syscall`).  Only
+; vectors the kernel uses get a stub and a present IDT gate (0-47, 0x80,
+; 0xff); any other vector raises #NP, which names it.
 
 %include "asmdefs.inc"
 
 bits 64
 section .text
 
-extern trap
+extern trap, return_to_user, systab, curproc, trace_mask
 extern kernel_tss, trapquirk_pf_lstar, trapquirk_pf_err, trapquirk_ud_int80
 
 %macro EXTABLE 2
 section .extable
 	dq %1, %2
 section .text
+%endmacro
+
+; rax .. r15: the general registers of struct trapframe, r15 lowest.
+%macro PUSH_REGS 0
+	push rax
+	push rcx
+	push rdx
+	push rbx
+	push rbp
+	push rsi
+	push rdi
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+%endmacro
+
+; A system call's dispatch (what trap() and syscall() do for one, minus
+; the tracing): rax = number, rdi = rsp = tf, interrupts off.  Traced
+; calls and numbers out of the table take trap(); so does the boot probe
+; (curproc NULL: its PROBE_NR is out of the table).  Every systab slot is
+; a function (syscall.c).  need_resched and sigpending are read after the
+; call with interrupts still off, so nothing can set them before the
+; return to user mode.  Field sizes: _Static_assert in trap.c.
+%macro SYSDISPATCH 0
+	test byte [trace_mask], LDE_TRACE_SYSCALL
+	jnz %%slow
+	cmp rax, LDE_NSYSCALL
+	jae %%slow
+	mov rcx, [curproc]
+	add qword [rcx + P_SYSCALLS], 1
+	call [systab + rax * 8]
+	mov [rsp + TF_RAX], rax
+	mov rcx, [curproc]
+	cmp byte [rcx + P_NEED_RESCHED], 0
+	jne %%exit_slow
+	cmp qword [rcx + P_SIGPENDING], 0
+	je %%done
+%%exit_slow:
+	mov rdi, rsp
+	call return_to_user
+	jmp %%done
+%%slow:
+	call trap
+%%done:
 %endmacro
 
 %macro STUB 1
@@ -50,7 +109,16 @@ vector14_plain:
 %elif %1 == 128
 	test rax, rax
 	jz int80_floor
+	push 0
+	push T_SYSCALL
+int80_common:
+	PUSH_REGS
+	mov rdi, rsp
+	cld
+	SYSDISPATCH
+	jmp trapret
 %endif
+%if %1 != 128
 %if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30
 	; the CPU pushed an error code
 %else
@@ -58,6 +126,7 @@ vector14_plain:
 %endif
 	push %1
 	jmp alltraps
+%endif
 %endmacro
 
 %assign v 0
@@ -88,7 +157,31 @@ syscall_entry:
 	push rcx
 	push 0
 	push T_SYSCALL64
-	jmp alltraps
+	PUSH_REGS
+	mov rdi, rsp			; DF is clear: FMASK
+	SYSDISPATCH
+	cmp qword [rsp + TF_VECTOR], T_SYSCALL64
+	jne trapret			; the frame was changed: iretq
+	; An unchanged frame's RIP is the RCX `syscall` saved, canonical since
+	; the last user page is never mapped; checked anyway, because sysret
+	; to a non-canonical RIP faults in ring 0 on the user's stack (Intel).
+	mov rcx, [rsp + TF_RIP]
+	shr rcx, 47
+	jnz trapret			; iretq: its fault is taken on the kernel stack
+	add rsp, 40			; r15 r14 r13 r12: callee-saved, still the user's; r11
+	pop r10
+	pop r9
+	pop r8
+	pop rdi
+	pop rsi
+	add rsp, 16			; rbp rbx: callee-saved, still the user's
+	pop rdx
+	add rsp, 8			; rcx
+	pop rax
+	mov rcx, [rsp + 16]		; rip
+	mov r11, [rsp + 32]		; rflags
+	mov rsp, [rsp + 40]
+	o64 sysret
 .floor:
 	o64 sysret
 
@@ -96,9 +189,9 @@ syscall_entry:
 ; (trapquirk.c).  A #PF from user mode at RIP = LSTAR with the error code
 ; the boot probe saw (a jump to LSTAR faults with another: a fetch), RCX
 ; a canonical user address and the two bytes before it `syscall` (0f 05)
-; is that system call: the frame becomes the
-; one `int $0x80` would have built, returning to RCX with RFLAGS from R11,
-; and goes to trap() as T_SYSCALL (iretq back).  rax = 0 is SYS_floor:
+; is that system call: the frame becomes the one `int $0x80` would have
+; built, returning to RCX with RFLAGS from R11, and is dispatched as
+; T_SYSCALL (int80_common; iretq back).  rax = 0 is SYS_floor:
 ; back at once.  rax serves as scratch until the frame is built, so it is
 ; saved first.  Frame: error, rip, cs, rflags, rsp, ss.
 pf_quirk:
@@ -129,7 +222,7 @@ pf_quirk_load:
 	jz pf_quirk_floor
 	mov qword [rsp], 0		; error
 	push T_SYSCALL
-	jmp alltraps
+	jmp int80_common
 pf_quirk_floor:
 	add rsp, 8			; the error code
 	iretq
@@ -156,7 +249,7 @@ ud_quirk_load:
 	jz int80_floor
 	push 0
 	push T_SYSCALL
-	jmp alltraps
+	jmp int80_common
 ud_quirk_no:
 	pop rax
 	jmp vector6_plain
@@ -164,21 +257,7 @@ EXTABLE ud_quirk_load, ud_quirk_no
 
 align 16
 alltraps:
-	push rax
-	push rcx
-	push rdx
-	push rbx
-	push rbp
-	push rsi
-	push rdi
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_REGS
 	mov rdi, rsp			; tf, 16-byte aligned (trap.h)
 	cld
 	call trap

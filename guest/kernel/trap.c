@@ -7,7 +7,9 @@
  * The same system-call table serves `syscall` (syscall_entry, vector
  * T_SYSCALL64), `int $0x80` (T_SYSCALL) and, where the boot probe found
  * this machine's KVM (trapquirk.c), the #PF and #UD those instructions
- * raise there, which trap.asm's stubs turn into T_SYSCALL frames.
+ * raise there, which trap.asm's stubs turn into T_SYSCALL frames.  The
+ * stubs call the table themselves (trap.asm: SYSDISPATCH); trap() sees a
+ * system call only when it is traced, out of the table, or the boot probe.
  *
  * A user-mode exception never stops the kernel: a page fault may be a
  * copy-on-write or first-touch fault (uvm.c), anything else ends the
@@ -212,9 +214,8 @@ void trap_dump(const struct trapframe *tf)
 /* The signal each user-mode exception ends a process with (POSIX/Linux
  * conventions); 0 = SIGSEGV. */
 static const uint8_t exc_signal[NEXCEPTIONS] = {
-    [T_DE] = SIGFPE,  [T_DB] = SIGTRAP, [T_BP] = SIGTRAP, [T_UD] = SIGILL,
-    [T_NM] = SIGFPE,  [T_NP] = SIGBUS,  [T_SS] = SIGBUS,  [T_MF] = SIGFPE,
-    [T_AC] = SIGBUS,  [T_XM] = SIGFPE,
+    [T_DE] = SIGFPE, [T_DB] = SIGTRAP, [T_BP] = SIGTRAP, [T_UD] = SIGILL, [T_NM] = SIGFPE,
+    [T_NP] = SIGBUS, [T_SS] = SIGBUS,  [T_MF] = SIGFPE,  [T_AC] = SIGBUS, [T_XM] = SIGFPE,
 };
 
 /* A user program did what it may not: its signal (sig_fault: a handler
@@ -282,7 +283,8 @@ static void exception(struct trapframe *tf)
 	}
 	/* Kernel mode: a copy to or from user memory meeting a COW or
 	 * zero-fill page, then an expected fault, else a kernel bug. */
-	if (tf->vector == T_PF && cr2 < USER_TOP && curproc && uvm_fault(&curproc->vm, cr2, tf->error) == 0)
+	if (tf->vector == T_PF && cr2 < USER_TOP && curproc &&
+	    uvm_fault(&curproc->vm, cr2, tf->error) == 0)
 		return;
 	if (extable_fixup(tf))
 		return;
@@ -290,9 +292,17 @@ static void exception(struct trapframe *tf)
 	panic("kernel exception %s", trap_name(tf->vector));
 }
 
-/* Every trap from user mode ends here: the reschedule the timer asked
- * for, then whatever signals are pending. */
-static void return_to_user(struct trapframe *tf)
+/* trap.asm's SYSDISPATCH reads these with fixed operand sizes. */
+_Static_assert(sizeof(((struct proc *)0)->need_resched) == 1, "cmp byte [need_resched]");
+_Static_assert(sizeof(((struct proc *)0)->sigpending) == 8, "cmp qword [sigpending]");
+_Static_assert(sizeof(((struct proc *)0)->syscalls) == 8, "add qword [syscalls]");
+_Static_assert(LDE_TRACE_SYSCALL <= 0xff, "test byte [trace_mask]");
+
+/* Every trap from user mode ends here (trap(), or trap.asm's SYSDISPATCH
+ * when one is owed): the reschedule the timer asked for, then whatever
+ * signals are pending. */
+void return_to_user(struct trapframe *tf); /* trap.asm too */
+void return_to_user(struct trapframe *tf)
 {
 	struct proc *p = curproc;
 
