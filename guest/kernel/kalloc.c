@@ -169,6 +169,8 @@ static bool next_range(void)
 	return false;
 }
 
+static uint64_t zpool_take(void);
+
 uint64_t kalloc(void)
 {
 	if (depth > 0) {
@@ -176,7 +178,7 @@ uint64_t kalloc(void)
 		return (uint64_t)pfn_stack[--depth] << PGSHIFT;
 	}
 	if (bump == bump_end && !next_range())
-		return 0;
+		return zpool_take(); /* the last free pages: the zeroed pool's */
 	free_pages--;
 	uint64_t pa = bump;
 	bump += PGSIZE;
@@ -242,6 +244,16 @@ uint64_t kalloc_ptpage(void)
 	if (zpool_n > 0)
 		return zpool[--zpool_n];
 	return kalloc_zeroed();
+}
+
+/* Out of memory everywhere else: a pooled page is free memory too (and
+ * sysinfo counts it so), so a user page fault or a pipe must not fail
+ * while the pool holds pages (issue 7's exhaustion tests: a fork-heavy
+ * process died "out of memory" with hundreds of pages pooled).  Cold:
+ * only reached when the stack and the ranges are empty. */
+static uint64_t zpool_take(void)
+{
+	return zpool_n > 0 ? zpool[--zpool_n] : 0;
 }
 
 /* Give back a page the caller has made all zero again. */

@@ -535,7 +535,9 @@ static enum result t_cow(void)
 static enum result t_kalloc_all(void)
 {
 	static uint64_t *dir[MAXDIR];
-	uint64_t n0 = kalloc_free_pages(), span = boot.ram_top / PGSIZE;
+	/* kalloc hands out the zeroed pool's pages last; freed, they join the
+	 * free pages. */
+	uint64_t n0 = kalloc_avail_pages(), span = boot.ram_top / PGSIZE;
 	uint64_t ndir = (span + BITS_PER_PAGE - 1) / BITS_PER_PAGE, got = 0, dups = 0, bad = 0;
 	uint64_t img_lo = (uint64_t)_boot_start, img_len = V2P(_end) - img_lo;
 
