@@ -55,4 +55,26 @@ guest.elf: $(KERNEL_OBJS) $(KERNEL_SRC)/kernel.ld
 
 TEST_DEPS += guest.elf
 
--include $(wildcard $(KERNEL_OUT)/*.d)
+# The debug kernel, build/debug/guest.elf (`make debug-kernel`; make test
+# builds it for tests/74): the same sources with -DKDEBUG, which checks the
+# process table's invariants at every context switch and panics with one
+# line naming the broken one and the pid (sched.c: kdebug_switch_check).
+# The nasm objects and the embedded initrd are the normal kernel's.
+KDEBUG_OUT := $(B)/debug/kernel
+KDEBUG_ELF := $(B)/debug/guest.elf
+KDEBUG_OBJS := $(KERNEL_CSRCS:$(KERNEL_SRC)/%.c=$(KDEBUG_OUT)/%.o) \
+	$(KERNEL_ASRCS:$(KERNEL_SRC)/%.asm=$(KERNEL_OUT)/%.asm.o)
+
+$(KDEBUG_OUT)/%.o: $(KERNEL_SRC)/%.c $(KERNEL_OUT)/asmdefs.inc
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DKDEBUG=1 -c -o $@ $<
+
+$(KDEBUG_ELF): $(KDEBUG_OBJS) $(KERNEL_SRC)/kernel.ld
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(filter %.o,$^)
+
+.PHONY: debug-kernel
+debug-kernel: $(KDEBUG_ELF)
+
+TEST_DEPS += $(KDEBUG_ELF)
+
+-include $(wildcard $(KERNEL_OUT)/*.d $(KDEBUG_OUT)/*.d)

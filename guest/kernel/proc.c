@@ -93,6 +93,7 @@ static int map_kstack(struct proc *p)
 		}
 	}
 	p->kstack_top = base + KSTACK_SIZE;
+	*(uint64_t *)base = KSTACK_CANARY; /* once per slot: the stack never goes that deep */
 	return 0;
 }
 
@@ -396,49 +397,73 @@ int proc_snapshot(uint64_t ubuf, uint64_t n)
 	return (int)k;
 }
 
-/* ---- invariants (SYS_kcheck; issue 7 adds more) ------------------------ */
+/* ---- invariants: SYS_kcheck, and every switch in the debug kernel ------ */
 
-static long violation(const char *what, const struct proc *p)
+/* A violation: counted and printed for SYS_kcheck; in the debug kernel's
+ * switch check (fatal), a panic naming the invariant and the pid. */
+static long violation(bool fatal, const char *what, const struct proc *p)
 {
+	if (fatal)
+		panic("kdebug: %s (pid %d)", what, p ? p->pid : 0);
 	kprintf("kcheck: %s (pid %d)\n", what, p ? p->pid : 0);
 	return 1;
 }
 
-long proc_check(void)
+bool kstack_canary_ok(const struct proc *p)
+{
+	return *(const uint64_t *)(p->kstack_top - KSTACK_SIZE) == KSTACK_CANARY;
+}
+
+/* The table's invariants.  running: how many RUNNING processes there
+ * must be (1 in a system call, 0 when the CPU is about to idle).  Slots
+ * never used have no stack (proc[nbump..]); others keep theirs. */
+long proc_check_all(int running_want, bool fatal)
 {
 	int running = 0, ready_n = 0, used = 0;
 	long bad = 0;
 
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &proc[i];
+		if (i < nbump && !kstack_canary_ok(p))
+			bad += violation(fatal, "kernel stack canary overwritten", p);
 		if (p->state == LDE_PROC_UNUSED)
 			continue;
 		used++;
 		running += p->state == LDE_PROC_RUNNING;
 		ready_n += p->state == LDE_PROC_READY;
 		if (p->state == LDE_PROC_RUNNING && p != curproc)
-			bad += violation("RUNNING but not the current process", p);
+			bad += violation(fatal, "RUNNING but not the current process", p);
 		if (p->parent && p->parent->state == LDE_PROC_UNUSED)
-			bad += violation("its parent's slot is unused", p);
+			bad += violation(fatal, "its parent's slot is unused", p);
 		if (!p->parent && p != initproc && (initproc || p->state == LDE_PROC_ZOMBIE))
-			bad += violation("no parent to reap it", p);
+			bad += violation(fatal, "ZOMBIE or orphan with no parent to reap it", p);
 		if (p->parent) {
 			bool found = false;
 			for (struct proc *c = p->parent->children; c && !found; c = c->sibling)
 				found = c == p;
 			if (!found)
-				bad += violation("missing from its parent's children", p);
+				bad += violation(fatal, "missing from its parent's children", p);
 		}
 		if (p->state == LDE_PROC_EMBRYO)
-			bad += violation("EMBRYO outside fork", p);
+			bad += violation(fatal, "EMBRYO outside fork", p);
 		if (proc_find(p->pid) != p)
-			bad += violation("not found by its pid", p);
+			bad += violation(fatal, "not found by its pid", p);
 	}
-	if (running != 1)
-		bad += violation("not exactly one RUNNING process", NULL);
+	if (running != running_want)
+		bad += violation(fatal,
+		                 running_want ? "not exactly one RUNNING process"
+		                              : "a RUNNING process while the CPU idles",
+		                 curproc);
 	if (used + nfree() != NPROC)
-		bad += violation("free slots and used slots do not add up", NULL);
+		bad += violation(fatal, "free slots and used slots do not add up", NULL);
 	if (sched_check() != ready_n)
-		bad += violation("ready queue does not hold exactly the READY processes", NULL);
+		bad += violation(fatal,
+		                 "ready queue does not hold exactly the READY processes, once each",
+		                 NULL);
 	return bad;
+}
+
+long proc_check(void)
+{
+	return proc_check_all(1, false);
 }

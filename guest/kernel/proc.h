@@ -234,7 +234,14 @@ noreturn void proc_exit(int wstatus);
 long proc_wait(int pid, uint64_t ustatus, int options);
 int proc_snapshot(uint64_t ubuf, uint64_t n);
 int proc_count(void);
-long proc_check(void);
+long proc_check(void);                         /* SYS_kcheck: violations, printed */
+long proc_check_all(int running_want, bool fatal); /* fatal: the debug kernel's panic */
+bool kstack_canary_ok(const struct proc *p);
+/* The lowest word of every kernel stack (written when the slot's stack
+ * is mapped): an overflow that reaches it is caught before it runs into
+ * the unmapped guard below, by SYS_kcheck and, in the debug kernel, at
+ * every switch. */
+#define KSTACK_CANARY 0x6c64655f6b737463ull /* "ctsk_edl" */
 void proc_setname(struct proc *p, const char *path);
 const char *errno_name(long err); /* syscall.c: "ENOENT" ... */
 

@@ -50,6 +50,24 @@ uint64_t uptime_ms(void)
 	return (rdtsc() - boot_tsc_entry) / tsc_khz;
 }
 
+#ifdef KDEBUG
+/* The debug kernel (make debug-kernel: build/debug/guest.elf) checks the
+ * whole table at every switch, once the next process is RUNNING and
+ * current: exactly one RUNNING process (none when idling), every READY
+ * process on the ready queue once and nothing else there, no ZOMBIE or
+ * orphan without a parent to reap it, both kernel stacks' canaries.  A
+ * violation panics with one line naming it and the pid.  ~128 slots a
+ * switch: far too slow for the normal kernel, whose switch is unchanged. */
+static void kdebug_switch_check(struct proc *prev, struct proc *next)
+{
+	if (prev && !kstack_canary_ok(prev))
+		panic("kdebug: kernel stack canary overwritten (pid %d)", prev->pid);
+	if (next && !kstack_canary_ok(next))
+		panic("kdebug: kernel stack canary overwritten (pid %d)", next->pid);
+	proc_check_all(next ? 1 : 0, true);
+}
+#endif
+
 /* Leave curproc (its state already changed by the caller, for `why`:
  * enum lde_switch_reason) for next, or for the idle loop if next is NULL. */
 static void switch_to(struct proc *next, enum lde_switch_reason why)
@@ -68,6 +86,9 @@ static void switch_to(struct proc *next, enum lde_switch_reason why)
 		fpu_switch(next);
 	}
 	curproc = next;
+#ifdef KDEBUG
+	kdebug_switch_check(prev, next);
+#endif
 	swtch(prev ? &prev->ctx : &idle_ctx, next ? next->ctx : idle_ctx);
 }
 
