@@ -5,7 +5,7 @@
 #                               bench/results/
 #   make bench BENCH_QUICK=1    each benchmark once, briefly (what tests/60 runs);
 #                               results in build/bench/quick/
-#   make bench BENCH_ONLY=host,kvm   only the named parts (host kvm boot mem guest)
+#   make bench BENCH_ONLY=host,kvm   only the named parts (host kvm exit boot mem many guest)
 #
 # The harness (bench/harness.py, python3 standard library only) builds
 # nothing itself: this rule builds the host-side programs, and ./vmm and
@@ -56,12 +56,15 @@ $(BENCH_B)/bare.elf: $(BENCH_B)/bare-entry.asm.o $(BENCH_B)/bare.o bench/bare.ld
 # harness (FAILED, with the build log; the parts needing it not run) while
 # every other part still runs, and a stale copy is never measured.
 BENCH_LDE := $(if $(wildcard host/build.mk),vmm) $(if $(wildcard guest/kernel/build.mk),guest.elf)
+# Not $(MAKE) in the recipe: make would run that line even under `make -n`,
+# and with it the whole harness.
+BENCH_SUBMAKE := $(MAKE)
 
 bench: $(BENCH_PROGS)
 	$(Q)mkdir -p $(BENCH_B)/logs; failed=; \
 	for t in $(BENCH_LDE); do \
 		echo "bench: make $$t" >&2; \
-		$(MAKE) --no-print-directory $$t >$(BENCH_B)/logs/make-$$t.log 2>&1 || \
+		$(BENCH_SUBMAKE) --no-print-directory $$t >$(BENCH_B)/logs/make-$$t.log 2>&1 || \
 			failed="$$failed $$t"; \
 	done; \
 	export BENCH_BUILD_FAILED="$$failed" BENCH_QUICK="$(BENCH_QUICK)" \

@@ -16,7 +16,7 @@ BENCHSKIP lines on stdout (a guest's console).
 Other entry point: --parse < OUTPUT (one program's output checked against
 the protocol, for tests/60).
 Environment: BENCH_QUICK=1 (each benchmark once, small), BENCH_ONLY=part,...
-(host kvm exit boot mem guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
+(host kvm exit boot mem many guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
 taskset did not), BENCH_NO_KVM=1 (behave as without /dev/kvm), BENCH_BUILD_FAILED="vmm guest.elf" (set by `make bench`:
 products whose build failed, never measured).  Other entry points: --render FILE.json (table and SVG
 again from saved results), --selftest (the parser and statistics).
@@ -43,9 +43,11 @@ VMM = os.path.join(TOP, "vmm")
 GUEST = os.path.join(TOP, "guest.elf")
 BARE = os.path.join(BB, "bare.elf")
 QEMU = "qemu-system-x86_64"
+QEMU_SH = os.path.join(TOP, "tests", "vm", "qemu.sh")  # lde's one QEMU command line
+MANYVMS = os.path.join(TOP, "tests", "vm", "manyvms")
 GUEST_MEM_MB = 128  # lde's default; QEMU is given the same
 
-PARTS = ("host", "kvm", "exit", "boot", "mem", "guest")
+PARTS = ("host", "kvm", "exit", "boot", "mem", "many", "guest")
 
 # ---------------------------------------------------------------- protocol
 
@@ -198,23 +200,51 @@ def platform_labels(flavour):
     }
 
 
+_QEMU_BASE = {}
+
+
+def qemu_base(accel, kernel):
+    """QEMU microvm exactly as lde's tests and run-qemu start it: the
+    argument list and the -cpu model come from tests/vm/qemu.sh
+    (lde_qemu_argv), which probes once whether `-cpu host` works with this
+    KVM (kvm_pvm refuses MSR 0x10a, ARCH_CAPABILITIES, and QEMU 7.2 aborts:
+    then `host,-arch-capabilities`).  The probe's answer is kept in
+    LDE_QEMU_KVM_CPU, qemu.sh's own cache variable, so it runs once."""
+    key = (accel, kernel)
+    if key not in _QEMU_BASE:
+        script = ('. "$1" || exit 1; lde_qemu_argv "$2" "$3" "$4" || exit 1; '
+                  'printf "%s\\0" "${LDE_QEMU_ARGV[@]}"; '
+                  'printf "LDE_QEMU_KVM_CPU=%s" "${LDE_QEMU_KVM_CPU:-}" >&2')
+        try:
+            p = subprocess.run(["bash", "-c", script, "qemu.sh", QEMU_SH, accel,
+                                str(GUEST_MEM_MB), kernel], capture_output=True, text=True,
+                               timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise BenchFailed("tests/vm/qemu.sh: %s" % e)
+        argv = p.stdout.split("\0")[:-1]
+        if p.returncode != 0 or not argv:
+            raise BenchFailed("tests/vm/qemu.sh lde_qemu_argv %s failed: %s"
+                              % (accel, p.stderr.strip()[-200:]))
+        m = re.search(r"LDE_QEMU_KVM_CPU=(\S+)$", p.stderr)
+        if m:
+            os.environ["LDE_QEMU_KVM_CPU"] = m.group(1)
+        _QEMU_BASE[key] = argv
+    return list(_QEMU_BASE[key])
+
+
 def qemu_argv(accel, kernel, append):
-    """QEMU microvm as lde's tests run it, with one change: on kvm_pvm,
-    `-cpu host` makes QEMU abort (kvm_pvm refuses the write of
-    MSR_IA32_ARCH_CAPABILITIES, 0x10a, that QEMU makes for -cpu host), so
-    the kvm runs drop that feature; TCG runs use -cpu max."""
-    argv = [QEMU, "-M", "microvm", "-m", str(GUEST_MEM_MB), "-nodefaults", "-nographic",
-            "-no-reboot", "-serial", "stdio", "-device",
-            "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", kernel]
-    if accel == "kvm":
-        argv[1:1] = ["-accel", "kvm", "-cpu", "host,-arch-capabilities"]
-    elif accel == "icount":
-        argv[1:1] = ["-accel", "tcg", "-icount", "shift=0,sleep=off", "-cpu", "max"]
-    else:
-        argv[1:1] = ["-accel", "tcg", "-cpu", "max"]
+    """accel: kvm, tcg, or icount (TCG with -icount shift=0: the guest's
+    rdtsc counts retired instructions)."""
+    argv = qemu_base("tcg" if accel == "icount" else accel, kernel)
+    if accel == "icount":
+        argv += ["-icount", "shift=0,sleep=off"]
     if append is not None:
         argv += ["-append", append]
     return argv
+
+
+def qemu_cpu(argv):
+    return argv[argv.index("-cpu") + 1] if "-cpu" in argv else "?"
 
 
 def quote_cmdline(words):
@@ -247,8 +277,9 @@ class Bench:
     medians are stable."""
 
     def __init__(self, part, key, platform, argv, status=0, timeout=120, min_runs=5,
-                 max_runs=11, tol=0.01, budget=60, qemu=False, suffix=""):
+                 max_runs=11, tol=0.01, budget=60, qemu=False, suffix="", unpinned=False):
         self.part, self.key, self.platform = part, key, platform
+        self.unpinned = unpinned  # runs on every CPU (a parallel start), not the pinned one
         self.argv, self.status, self.timeout = argv, status, timeout
         self.min_runs, self.max_runs, self.tol, self.budget = min_runs, max_runs, tol, budget
         self.qemu = qemu
@@ -256,9 +287,11 @@ class Bench:
 
     def run_once(self, quick):
         argv = self.argv(quick)
+        every_cpu = (lambda: os.sched_setaffinity(0, range(os.cpu_count()))) \
+            if self.unpinned else None
         try:
             p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                               timeout=self.timeout)
+                               timeout=self.timeout, preexec_fn=every_cpu)
         except subprocess.TimeoutExpired:
             raise BenchFailed("timed out after %d s: %s" % (self.timeout, shlex.join(argv)))
         except OSError as e:
@@ -454,13 +487,13 @@ def boot_cases():
     return (
         ("boot.raw", "kvm", [os.path.join(BB, "rawkvm"), "boot"], 0, ("kvm",)),
         ("boot.bare", "vmm", [VMM, BARE], 0, ("kvm", "vmm")),
-        ("boot.bare", "qemu-kvm", qemu_argv("kvm", BARE, ""), 1, ("kvm", "qemu")),
-        ("boot.bare", "qemu-tcg", qemu_argv("tcg", BARE, ""), 1, ("qemu",)),
+        ("boot.bare", "qemu-kvm", lambda: qemu_argv("kvm", BARE, ""), 1, ("kvm", "qemu")),
+        ("boot.bare", "qemu-tcg", lambda: qemu_argv("tcg", BARE, ""), 1, ("qemu",)),
         ("boot.true", "vmm", [VMM, GUEST, "--", "true"], 0,
          ("kvm", "vmm", "guest", "user:true")),
-        ("boot.true", "qemu-kvm", qemu_argv("kvm", GUEST, "true"), 1,
+        ("boot.true", "qemu-kvm", lambda: qemu_argv("kvm", GUEST, "true"), 1,
          ("kvm", "qemu", "guest", "user:true")),
-        ("boot.true", "qemu-tcg", qemu_argv("tcg", GUEST, "true"), 1,
+        ("boot.true", "qemu-tcg", lambda: qemu_argv("tcg", GUEST, "true"), 1,
          ("qemu", "guest", "user:true")),
     )
 
@@ -507,20 +540,38 @@ def missing(needs):
     return None
 
 
+def resolve_argv(rep, part, name, plat, argv):
+    """An argv, or a function making one (QEMU's: tests/vm/qemu.sh is asked
+    only for parts that run); None, recorded as FAILED, if that fails."""
+    try:
+        return argv() if callable(argv) else argv
+    except BenchFailed as e:
+        rep.failed.append({"part": part, "name": name, "platform": plat, "reason": str(e)})
+        rep.progress("FAILED: %s on %s: %s" % (name, plat, e))
+        return None
+
+
 def part_boot(rep):
     for name, plat, argv, status, needs in boot_cases():
         reason = missing(needs)
         if reason:
             rep.skip("boot", name, plat, reason)
             continue
-        spawn_bench(rep, name, plat, argv, status)
+        argv = resolve_argv(rep, "boot", name, plat, argv)
+        if argv:
+            spawn_bench(rep, name, plat, argv, status)
 
 
-# Memory: the VMM process's own resident memory while a guest runs.
-# Guest RAM is MAP_NORESERVE anonymous memory whose touched pages count in
-# RSS; the report subtracts it.  A mapping is guest RAM when it is
-# anonymous (or a memfd) and its size is within 4 MiB above the guest's
-# memory size.  KVM's own kernel allocations are in no process's RSS.
+# Memory: the VMM process's own memory while a guest runs, from
+# /proc/PID/smaps.  Guest RAM is MAP_NORESERVE anonymous memory whose
+# touched pages count; the report subtracts it.  A mapping is guest RAM
+# when it is anonymous (or a memfd) and its size is within 4 MiB above the
+# guest's memory size.  Of the rest: .own is RSS (every resident page of
+# the binary, its heap, stacks and kvm_run, counted whole even when other
+# processes share it: a lone VM's cost), .pss the proportional share (what
+# one more VM costs while others run the same binary), .private the pages
+# no other process maps.  None counts what KVM allocates in the host
+# kernel per VM (vCPU, page tables): manyvms.kernel estimates that.
 
 ANON_RE = re.compile(r"^$|^\[anon|^/memfd:|^/dev/zero|^/SYSV")
 
@@ -529,20 +580,20 @@ def smaps_split(pid, mem_kb):
     text = read("/proc/%d/smaps" % pid)
     if not text:
         raise BenchFailed("cannot read /proc/%d/smaps" % pid)
-    total = guest = private = 0
+    total = guest = private = pss = 0
     cur = None
     maps = []
     for line in text.splitlines():
         m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$", line)
         if m:
             cur = {"size": (int(m.group(2), 16) - int(m.group(1), 16)) // 1024,
-                   "path": m.group(3).strip(), "rss": 0, "private": 0}
+                   "path": m.group(3).strip(), "rss": 0, "private": 0, "pss": 0}
             maps.append(cur)
             continue
-        m = re.match(r"^(Rss|Private_Clean|Private_Dirty):\s+(\d+) kB", line)
+        m = re.match(r"^(Rss|Pss|Private_Clean|Private_Dirty):\s+(\d+) kB", line)
         if m and cur is not None:
-            if m.group(1) == "Rss":
-                cur["rss"] = int(m.group(2))
+            if m.group(1) in ("Rss", "Pss"):
+                cur[m.group(1).lower()] = int(m.group(2))
             else:
                 cur["private"] += int(m.group(2))
     found = False
@@ -553,14 +604,15 @@ def smaps_split(pid, mem_kb):
             found = True
         else:
             private += mp["private"]
+            pss += mp["pss"]
     if not found:
         raise BenchFailed("no guest RAM mapping of %d KiB found in smaps" % mem_kb)
-    return total, guest, private
+    return total, guest, private, pss
 
 
 def hold_and_sample(argv, ready, stdin_text, timeout):
     """Starts argv, feeds stdin_text, waits for a line matching `ready` on
-    stdout, samples smaps, stops the process.  -> (total, guest, private)."""
+    stdout, samples smaps, stops the process.  -> (total, guest, private, pss)."""
     p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     buf, deadline = b"", time.monotonic() + timeout
@@ -603,9 +655,9 @@ def mem_cases():
         ("mem.raw", "kvm", [os.path.join(BB, "rawkvm"), "hold"], r"rawkvm: ready", None,
          ("kvm",)),
         ("mem.bare", "vmm", [VMM, BARE, "--", "hold"], ready_bare, None, ("kvm", "vmm")),
-        ("mem.bare", "qemu-kvm", qemu_argv("kvm", BARE, "hold"), ready_bare, None,
+        ("mem.bare", "qemu-kvm", lambda: qemu_argv("kvm", BARE, "hold"), ready_bare, None,
          ("kvm", "qemu")),
-        ("mem.bare", "qemu-tcg", qemu_argv("tcg", BARE, "hold"), ready_bare, None,
+        ("mem.bare", "qemu-tcg", lambda: qemu_argv("tcg", BARE, "hold"), ready_bare, None,
          ("qemu",)),
         # lde's shell answering a command, then after usertests (issue 4's
         # shell; until it exists these time out and say so).
@@ -622,13 +674,17 @@ def part_mem(rep):
         if reason:
             rep.skip("mem", name, plat, reason)
             continue
-        samples = {"own": [], "private": [], "guest": []}
+        argv = resolve_argv(rep, "mem", name, plat, argv)
+        if not argv:
+            continue
+        samples = {"own": [], "pss": [], "private": [], "guest": []}
         runs = 1 if rep.quick else 3
         try:
             for _ in range(runs):
-                total, guest, private = hold_and_sample(argv, ready, stdin_text,
-                                                        300 if "usertests" in name else 30)
+                total, guest, private, pss = hold_and_sample(
+                    argv, ready, stdin_text, 300 if "usertests" in name else 30)
                 samples["own"].append(total - guest)
+                samples["pss"].append(pss)
                 samples["private"].append(private)
                 samples["guest"].append(guest)
         except BenchFailed as e:
@@ -638,8 +694,28 @@ def part_mem(rep):
             continue
         for k, v in samples.items():
             rep.add("mem", plat, "%s.%s" % (name, k), "kb", v)
-        rep.progress("%s on %s: own RSS %s KiB, private %s KiB, guest RAM resident %s KiB"
-                     % (name, plat, samples["own"], samples["private"], samples["guest"]))
+        rep.progress("%s on %s: own RSS %s KiB, PSS %s KiB, private %s KiB, guest RAM "
+                     "resident %s KiB" % (name, plat, samples["own"], samples["pss"],
+                                          samples["private"], samples["guest"]))
+
+
+def part_many(rep):
+    """tests/vm/manyvms: N vmms started at once (a lab host starting a
+    class's VMs), unpinned since it measures a parallel start: VMs/s, and
+    each vmm's PSS with all N alive, split into guest RAM and its own."""
+    reason = missing(("kvm", "vmm", "guest", "user:sh", "user:echo", "user:sleep"))
+    if reason:
+        rep.skip("many", "manyvms", "vmm", reason)
+        return
+    n = 5 if rep.quick else 100
+    rep.run(Bench("many", "manyvms -n %d" % n, "vmm",
+                  lambda q: [MANYVMS, "-n", str(n), "--mem", "16M"], status=0, timeout=900,
+                  min_runs=3, max_runs=5, tol=0.05, budget=240, unpinned=True))
+    wall = rep.find("manyvms.wall", "vmm")
+    if wall:  # ns per VM from the first launch to the last exit
+        rep.add("many", "vmm", "manyvms.vms_per_s", "count",
+                [round(1e9 / v, 2) for v in wall["run_medians"] if v > 0])
+    rep.info.setdefault("vmm", {}).update({"manyvms_n": str(n), "manyvms_mem": "16M"})
 
 
 def part_exit(rep):
@@ -818,6 +894,7 @@ BASELINES = (
     (r"^boot\.(bare|true)$", ("vmm",), "boot.{0}", "qemu-kvm"),
     (r"^boot\.(bare|true)$", ("qemu-kvm", "qemu-tcg"), "boot.raw", "kvm"),
     (r"^mem\.(bare|shell|usertests)\.own$", None, "mem.raw.own", "kvm"),
+    (r"^mem\.(bare|shell|usertests)\.pss$", None, "mem.raw.pss", "kvm"),
 )
 
 HW_KVM = ("kvm_intel", "kvm_amd")
@@ -837,8 +914,8 @@ GOALS = (
     (r"^timer\.tick$", ("qemu-icount",), "abs", 200, None, "<= 200 insn", None),
     (r"^boot\.(bare|true)$", ("vmm",), "ratio", 0.5, ("boot.{0}", "qemu-kvm"),
      "<= 0.5 x QEMU microvm", None),
-    (r"^mem\.(bare|shell|usertests)\.own$", ("vmm",), "abs", 1024, None,
-     "<= 1 MiB beyond guest RAM", None),
+    (r"^(mem\.(bare|shell|usertests)\.(own|pss)|manyvms\.pss\.own)$", ("vmm",), "abs", 1024,
+     None, "<= 1 MiB beyond guest RAM", None),
     (r"^trap\.getpid\.(syscall|int80)$", ("vmm",), "ratio", 0.5, ("host.getpid", "host"),
      "<= 0.5 x host getpid", HW_KVM),
     (r"^switch\.pipe$", ("vmm",), "ratio", 0.5, ("host.ctxsw", "host"),
@@ -1244,7 +1321,8 @@ def main():
     tsc_rate(rep, machine)
     rep.progress("TSC %s kHz" % machine["tsc_khz"])
     for name, fn in (("host", part_host), ("kvm", part_kvm), ("exit", part_exit),
-                     ("boot", part_boot), ("mem", part_mem), ("guest", part_guest)):
+                     ("boot", part_boot), ("mem", part_mem), ("many", part_many),
+                     ("guest", part_guest)):
         if only and name not in only:
             rep.skip(name, "part " + name, None, "BENCH_ONLY=" + ",".join(only))
             continue
@@ -1259,6 +1337,8 @@ def main():
         for k in ("syscall_path", "int80_path"):
             if k in info and info[k] in names:
                 info[k] = names[info[k]]
+    if os.environ.get("LDE_QEMU_KVM_CPU"):  # tests/vm/qemu.sh's probe, if it ran
+        machine["qemu_kvm_cpu"] = os.environ["LDE_QEMU_KVM_CPU"]
     machine["loadavg_end"] = list(os.getloadavg())
     machine["loadavg_max"] = round(max(rep.load_max, machine["loadavg_end"][0]), 2)
     annotate(rep, machine)

@@ -134,6 +134,10 @@ like "$OUT" "^host.getpid( [+~!])* +host " "the table has the host baselines"
 like "$OUT" "^machine: .*KVM: " "the table names the machine and its KVM"
 if have_kvm; then
 	like "$OUT" "^kvm.raw.pio .*raw/" "the table has the raw KVM floor"
+	like "$OUT" "^manyvms.vms_per_s( [+~!])* +vmm/" "the table has VMs started per second (manyvms)"
+	like "$OUT" "^manyvms.pss.own( [+~!])* +vmm/" "... and each vmm's own PSS with all alive"
+	like "$OUT" "^trace.exits_per_1k( [+~!])* +vmm/" "the table has VM exits per 1000 trace events"
+	like "$OUT" "^trace.getpid.syscall.traced( [+~!])* +vmm/" "... and the null call with tracing on"
 fi
 # the JSON record: one PASS/FAIL line per check from python, one TAP line each
 while read -r verdict what; do
