@@ -52,6 +52,15 @@ fuzz: $(FUZZ_BINS)
 		sh tests/fuzz/run.sh $$t $(FUZZ_SECONDS) $(B)/fuzz/corpus/$$t || exit 1; \
 	done
 
+# The kernel's system-call fuzzer (guest/user/sysfuzz.c): SYSFUZZ_CALLS
+# calls under QEMU TCG on the debug kernel, seed SYSFUZZ_SEED (default:
+# the clock; tests/fuzz/sysfuzz.sh prints it for a replay).
+SYSFUZZ_CALLS ?= 1000000
+fuzz: fuzz-kernel
+fuzz-kernel: guest.elf $(KDEBUG_ELF)
+	$(Q)bash tests/fuzz/sysfuzz.sh $(SYSFUZZ_CALLS) $(SYSFUZZ_SEED)
+.PHONY: fuzz-kernel
+
 # ---- the vmm with AddressSanitizer and UndefinedBehaviorSanitizer ----
 # Dynamically linked (the sanitizers' runtimes need it); its sandbox lets
 # the sanitizer runtime do what it must (host/seccomp.c).
