@@ -5,7 +5,7 @@
 #                               bench/results/
 #   make bench BENCH_QUICK=1    each benchmark once, briefly (what tests/60 runs);
 #                               results in build/bench/quick/
-#   make bench BENCH_ONLY=host,kvm   only the named parts (host kvm exit boot mem many guest)
+#   make bench BENCH_ONLY=host,kvm   only the named parts (host kvm exit boot mem guest many)
 #
 # The harness (bench/harness.py, python3 standard library only) builds
 # nothing itself: this rule builds the host-side programs, and ./vmm and

@@ -16,7 +16,7 @@ BENCHSKIP lines on stdout (a guest's console).
 Other entry point: --parse < OUTPUT (one program's output checked against
 the protocol, for tests/60).
 Environment: BENCH_QUICK=1 (each benchmark once, small), BENCH_ONLY=part,...
-(host kvm exit boot mem many guest), BENCH_OUT=dir, BENCH_CPU=n (pin here when
+(host kvm exit boot mem guest many), BENCH_OUT=dir, BENCH_CPU=n (pin here when
 taskset did not), BENCH_NO_KVM=1 (behave as without /dev/kvm), BENCH_BUILD_FAILED="vmm guest.elf" (set by `make bench`:
 products whose build failed, never measured).  Other entry points: --render FILE.json (table and SVG
 again from saved results), --selftest (the parser and statistics).
@@ -47,7 +47,7 @@ QEMU_SH = os.path.join(TOP, "tests", "vm", "qemu.sh")  # lde's one QEMU command 
 MANYVMS = os.path.join(TOP, "tests", "vm", "manyvms")
 GUEST_MEM_MB = 128  # lde's default; QEMU is given the same
 
-PARTS = ("host", "kvm", "exit", "boot", "mem", "many", "guest")
+PARTS = ("host", "kvm", "exit", "boot", "mem", "guest", "many")
 
 # ---------------------------------------------------------------- protocol
 
@@ -393,7 +393,8 @@ class Report:
                 infos[k].update(info_i)
                 for f in figs:
                     runs[k].setdefault(f["name"], []).append(f)
-            load = max(load, self.load())
+            if not b.unpinned:  # an unpinned bench's load is its own (N VMs at once)
+                load = max(load, self.load())
             meds = [{n: [r["med"] for r in v] for n, v in rk.items()} for rk in runs]
             self.progress("%s on %s: run %d: %s" % (b.key, b.platform, i + 1, ", ".join(
                 "%s %s" % (n, fmt_num(v[-1])) for m in meds for n, v in m.items())))
@@ -715,6 +716,7 @@ def part_many(rep):
     if wall:  # ns per VM from the first launch to the last exit
         rep.add("many", "vmm", "manyvms.vms_per_s", "count",
                 [round(1e9 / v, 2) for v in wall["run_medians"] if v > 0])
+        rep.figures[-1]["loadavg"] = wall["loadavg"]  # the load before, not its own
     rep.info.setdefault("vmm", {}).update({"manyvms_n": str(n), "manyvms_mem": "16M"})
 
 
@@ -1321,11 +1323,13 @@ def main():
     tsc_rate(rep, machine)
     rep.progress("TSC %s kHz" % machine["tsc_khz"])
     for name, fn in (("host", part_host), ("kvm", part_kvm), ("exit", part_exit),
-                     ("boot", part_boot), ("mem", part_mem), ("many", part_many),
-                     ("guest", part_guest)):
+                     ("boot", part_boot), ("mem", part_mem), ("guest", part_guest),
+                     ("many", part_many)):
         if only and name not in only:
             rep.skip(name, "part " + name, None, "BENCH_ONLY=" + ",".join(only))
             continue
+        if name == "many":  # last: its 100 VMs load the machine themselves
+            machine["loadavg_end"] = list(os.getloadavg())
         rep.progress("part %s" % name)
         fn(rep)
     kvm_khz = next((int(i["kvm_tsc_khz"]) for p, i in rep.info.items()
@@ -1339,7 +1343,7 @@ def main():
                 info[k] = names[info[k]]
     if os.environ.get("LDE_QEMU_KVM_CPU"):  # tests/vm/qemu.sh's probe, if it ran
         machine["qemu_kvm_cpu"] = os.environ["LDE_QEMU_KVM_CPU"]
-    machine["loadavg_end"] = list(os.getloadavg())
+    machine.setdefault("loadavg_end", list(os.getloadavg()))
     machine["loadavg_max"] = round(max(rep.load_max, machine["loadavg_end"][0]), 2)
     annotate(rep, machine)
     dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
