@@ -427,3 +427,46 @@ int t_kcheck(void)
 	CHECK(r == 0, "kcheck: %ld (%s)", r, r < 0 ? strerror(errno) : "invariant violations");
 	return ut_pass();
 }
+
+/* yield entered with RFLAGS.NT set (popf may set it in ring 3), by syscall
+ * or int 0x80, restoring the flags after.  Returns yield's result.  The
+ * pushes step below the red zone, which the compiler may be using. */
+static long yield_with_nt(int int80)
+{
+	long ret = SYS_yield;
+	if (int80)
+		__asm__ volatile("subq $128, %%rsp; pushfq; orq $0x4000, (%%rsp); popfq; int $0x80;"
+		                 "pushfq; andq $~0x4000, (%%rsp); popfq; addq $128, %%rsp"
+		                 : "+a"(ret)
+		                 :
+		                 : "memory", "cc");
+	else
+		__asm__ volatile("subq $128, %%rsp; pushfq; orq $0x4000, (%%rsp); popfq; syscall;"
+		                 "pushfq; andq $~0x4000, (%%rsp); popfq; addq $128, %%rsp"
+		                 : "+a"(ret)
+		                 :
+		                 : "rcx", "r11", "memory", "cc");
+	return ret;
+}
+
+/* NT must not follow a system call into the kernel: the kernel's flags
+ * travel across a context switch, and the next process to leave by iretq
+ * (a preempted CPU hog) would take #GP in ring 0 with NT set. */
+int t_rflags_nt(void)
+{
+	pid_t hog = fork();
+	CHECK(hog >= 0, "fork: %s", strerror(errno));
+	if (hog == 0)
+		for (;;)
+			;
+	long bad = 0;
+	for (int i = 0; i < 40; i++)
+		if (yield_with_nt(i & 1) != 0)
+			bad++;
+	kill(hog, SIGKILL);
+	int st;
+	CHECK(waitpid(hog, &st, 0) == hog, "waitpid: %s", strerror(errno));
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the hog: %s", ut_status(st));
+	CHECK(bad == 0, "%ld of 40 yields with NT set failed", bad);
+	return ut_pass();
+}
