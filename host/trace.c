@@ -36,6 +36,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,15 +110,41 @@ static struct {
 
 /* ---- output ---- */
 
+/* Once the vmm is stopping (--timeout, a signal, Ctrl-A x), a trace
+ * reader that stopped reading (a FIFO, a pipe) must not hold up its exit:
+ * wait at most STOP_GRACE_MS for room, then write no more than the pipe
+ * takes without blocking (PIPE_BUF once POLLOUT is set). */
+#define STOP_GRACE_MS 1000
+
+static bool room_while_stopping(void)
+{
+	struct pollfd p = {.fd = T.fd, .events = POLLOUT};
+
+	return poll(&p, 1, STOP_GRACE_MS) == 1 && (p.revents & POLLOUT);
+}
+
 static void flush(void)
 {
 	size_t off = 0;
 
 	while (off < T.len && !T.write_failed) {
-		ssize_t n = write(T.fd, T.buf + off, T.len - off);
+		size_t chunk = T.len - off;
+
+		if (exit_stop_pending()) {
+			if (!room_while_stopping()) {
+				T.write_failed = true;
+				msg("trace: %s: no reader took it within %d ms of the stop; trace "
+				    "stopped here",
+				    T.path, STOP_GRACE_MS);
+				break;
+			}
+			if (chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+		}
+		ssize_t n = write(T.fd, T.buf + off, chunk);
 
 		if (n < 0 && errno == EINTR)
-			continue;
+			continue; /* a stop interrupted it: the test above decides */
 		if (n <= 0) {
 			T.write_failed = true;
 			msg("trace: %s: %s; trace stopped here", T.path,

@@ -211,6 +211,38 @@ st=$?
 $CHECK summary "$T/sig.json" >"$T/ssum" 2>/dev/null
 is "$st/$(val events "$T/ssum")" "143/3" "SIGTERM: the vmm dies of it, the 3 events are in the trace"
 
+# A trace reader that stopped reading (a FIFO) cannot hold the vmm past
+# --timeout or a signal: it waits 1 s for room, then cuts the trace.
+for how in timeout SIGTERM; do
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	sleep 60 3<"$T/fifo" &
+	reader=$!
+	start=$(date +%s)
+	if [ $how = timeout ]; then
+		timeout -k 5 30 "$VMM" --timeout 1 --trace "$T/fifo" "$TG" -- many >/dev/null 2>"$T/ferr"
+		st=$?
+		want=124
+	else
+		env --default-signal=TERM timeout -k 5 30 "$VMM" --timeout 30 --trace "$T/fifo" "$TG" -- many \
+			>/dev/null 2>"$T/ferr" &
+		vpid=$!
+		sleep 1
+		pkill -TERM -P "$vpid" 2>/dev/null || kill -TERM "$vpid"
+		wait "$vpid"
+		st=$?
+		want=143
+	fi
+	secs=$(($(date +%s) - start))
+	kill "$reader" 2>/dev/null
+	wait "$reader" 2>/dev/null
+	is "$st" "$want" "a stuck trace FIFO reader: $how still ends the vmm (status $want)"
+	[ "$secs" -le 10 ]
+	ok $? "a stuck trace FIFO reader: $how ends it within seconds ($secs s)"
+	like "$(cat "$T/ferr")" "^vmm: trace: .*fifo: no reader took it within 1000 ms of the stop; trace stopped here\$" \
+		"a stuck trace FIFO reader: $how: one line says the trace was cut"
+done
+
 # ---- memory stays bounded --------------------------------------------------
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f %M -o "$T/rss0" "$VMM" "$TG" -- events </dev/null >/dev/null 2>&1
