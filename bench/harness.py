@@ -415,14 +415,15 @@ class Report:
             if info:
                 self.info.setdefault(g.platform, {}).update(info)
 
-    def add(self, part, platform, name, unit, values):
-        """A figure measured by the harness itself (memory samples)."""
+    def add(self, part, platform, name, unit, values, loadavg=None):
+        """A figure measured by the harness itself (memory samples);
+        loadavg: the load it was measured under, if not now's."""
         s = sorted(values)
         self.figures.append({
             "name": name, "unit": unit, "iters": 1, "runs": len(s), "n": len(s),
             "median": statistics.median_low(s), "p99": s[-1], "min": s[0], "max": s[-1],
             "run_medians": list(values), "part": part, "platform": platform,
-            "stable": True, "loadavg": round(self.load(), 2),
+            "stable": True, "loadavg": round(self.load() if loadavg is None else loadavg, 2),
         })
 
     def find(self, name, platform=None):
@@ -715,8 +716,8 @@ def part_many(rep):
     wall = rep.find("manyvms.wall", "vmm")
     if wall:  # ns per VM from the first launch to the last exit
         rep.add("many", "vmm", "manyvms.vms_per_s", "count",
-                [round(1e9 / v, 2) for v in wall["run_medians"] if v > 0])
-        rep.figures[-1]["loadavg"] = wall["loadavg"]  # the load before, not its own
+                [round(1e9 / v, 2) for v in wall["run_medians"] if v > 0],
+                loadavg=wall["loadavg"])  # the load before it, not its own
     rep.info.setdefault("vmm", {}).update({"manyvms_n": str(n), "manyvms_mem": "16M"})
 
 
@@ -1096,8 +1097,8 @@ def table(res):
         mark = " +" if f.get("interpreted") else ""
         if not f.get("stable", True):
             mark += " ~"
-        if f.get("loadavg", 0) >= BUSY_LOAD:
-            mark += " !"
+        if f.get("loadavg", 0) >= BUSY_LOAD and f["unit_display"] != "insn":
+            mark += " !"  # (an instruction count does not depend on the load)
         unit, div = f["unit_display"], 1
         if unit == "ns" and f["median"] >= 1e5:  # wall times: read them in ms or us
             unit, div = ("ms", 1e6) if f["median"] >= 1e6 else ("us", 1e3)
