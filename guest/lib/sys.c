@@ -3,6 +3,7 @@
  * POSIX names and types.  Each goes through __lde_syscall and sets errno
  * on failure; fork and the exec family flush stdio first.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -293,6 +294,27 @@ int lde_sysinfo(struct lde_sysinfo *info)
 long lde_kcheck(void)
 {
 	return SYS(SYS_kcheck);
+}
+
+int lde_fill_proctable(void)
+{
+	static pid_t pids[1024];
+	int n = 0;
+	while (n < 1024) {
+		pid_t pid = fork();
+		if (pid == 0)
+			for (;;)
+				pause();
+		if (pid < 0)
+			break;
+		pids[n++] = pid;
+	}
+	for (int i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	for (int i = 0; i < n; i++)
+		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	return n;
 }
 
 int lde_tracemark(uint64_t a0, uint64_t a1)

@@ -87,27 +87,6 @@ static int back_to(const struct lde_sysinfo *base, const char *what)
 	return 0;
 }
 
-/* Fill the process table once and empty it: every slot's kernel stack is
- * made the first time the slot is used and kept, so the page counts of
- * the cases compare like with like. */
-static void warm_up(void)
-{
-	static pid_t pids[1024];
-	int n = 0;
-	while (n < 1024) {
-		pid_t pid = fork();
-		if (pid == 0)
-			for (;;)
-				pause();
-		if (pid < 0)
-			break;
-		pids[n++] = pid;
-	}
-	for (int i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
-	reap_all();
-}
-
 /* ---- fork bomb ------------------------------------------------------------ */
 
 /* Every bomb process forks until fork fails, records the error in its
@@ -507,7 +486,7 @@ int main(int argc, char *argv[])
 			return 255;
 		}
 	}
-	warm_up();
+	lde_fill_proctable();
 	int fails = 0;
 	for (size_t i = 0; i < NCASES; i++) {
 		bool want = optind == argc;

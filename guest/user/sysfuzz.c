@@ -814,29 +814,6 @@ static long kcheck(struct stats *s)
 	return v;
 }
 
-/* Make every process slot's kernel stack exist (the kernel maps one the
- * first time a slot is used and keeps it), so the free-page count at the
- * end compares like with like: fill the table, then empty it. */
-static void warm_up(void)
-{
-	static pid_t pids[1024];
-	int n = 0;
-	while (n < 1024) {
-		pid_t pid = fork();
-		if (pid == 0)
-			for (;;)
-				pause();
-		if (pid < 0)
-			break;
-		pids[n++] = pid;
-	}
-	for (int i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
-	for (int i = 0; i < n; i++)
-		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
-			;
-}
-
 /* The user pages the parent itself holds (its heap and stack may grow
  * while it cleans up): "pages" below counts free pages plus these, so
  * the parent's own growth is not taken for a kernel leak. */
@@ -915,7 +892,7 @@ int main(int argc, char *argv[])
 		memset(&w, 0, sizeof(w));
 		run_child(&w, seed ^ 0x5eed, 50);
 		clean_sysdirs();
-		warm_up();
+		lde_fill_proctable();
 	}
 	lde_sysinfo(&before);
 	uint64_t free0 = before.pages_free + own_pages(), last_free = free0;

@@ -36,6 +36,11 @@ int lde_procsnap(struct lde_procinfo *buf, size_t n);
 int lde_sysinfo(struct lde_sysinfo *info);
 /* The number of kernel invariant violations found (0 when healthy), or -1. */
 long lde_kcheck(void);
+/* Fork until the process table is full, then kill and reap those children;
+ * returns how many there were.  The kernel makes a slot's kernel stack the
+ * first time the slot is used and keeps it, so a leak check that starts
+ * after this compares like with like (sysfuzz, exhaust). */
+int lde_fill_proctable(void);
 int lde_tracemark(uint64_t a0, uint64_t a1);
 /* Names for enum lde_procstate and enum lde_trappath ("?" if unknown). */
 const char *lde_procstate_name(unsigned int state);
