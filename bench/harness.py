@@ -213,8 +213,7 @@ def qemu_base(accel, kernel):
     key = (accel, kernel)
     if key not in _QEMU_BASE:
         script = ('. "$1" || exit 1; lde_qemu_argv "$2" "$3" "$4" || exit 1; '
-                  'printf "%s\\0" "${LDE_QEMU_ARGV[@]}"; '
-                  'printf "LDE_QEMU_KVM_CPU=%s" "${LDE_QEMU_KVM_CPU:-}" >&2')
+                  'printf "%s\\0" "${LDE_QEMU_ARGV[@]}"')
         try:
             p = subprocess.run(["bash", "-c", script, "qemu.sh", QEMU_SH, accel,
                                 str(GUEST_MEM_MB), kernel], capture_output=True, text=True,
@@ -225,9 +224,8 @@ def qemu_base(accel, kernel):
         if p.returncode != 0 or not argv:
             raise BenchFailed("tests/vm/qemu.sh lde_qemu_argv %s failed: %s"
                               % (accel, p.stderr.strip()[-200:]))
-        m = re.search(r"LDE_QEMU_KVM_CPU=(\S+)$", p.stderr)
-        if m:
-            os.environ["LDE_QEMU_KVM_CPU"] = m.group(1)
+        if accel == "kvm":  # the probe's answer, for the next call and the record
+            os.environ["LDE_QEMU_KVM_CPU"] = qemu_cpu(argv)
         _QEMU_BASE[key] = argv
     return list(_QEMU_BASE[key])
 
