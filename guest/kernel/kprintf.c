@@ -60,16 +60,20 @@ void kvformat(putfn put, void *arg, const char *fmt, va_list ap)
 {
 	char num[24];
 	char *end = num + sizeof(num);
+	const char *fmt_end = fmt + strlen(fmt);
 
-	while (*fmt) {
-		const char *run = fmt;
-		while (*fmt && *fmt != '%')
-			fmt++;
-		if (fmt > run)
-			put(arg, run, fmt - run);
-		if (!*fmt)
+	while (fmt < fmt_end) {
+		/* The literal run up to the next '%' is found by memchr's string
+		 * instruction: a byte loop costs ~10,000 cycles a byte in ring 0
+		 * under kvm_pvm (console.c). */
+		const char *pct = memchr(fmt, '%', (size_t)(fmt_end - fmt));
+		if (!pct)
+			pct = fmt_end;
+		if (pct > fmt)
+			put(arg, fmt, pct - fmt);
+		if (pct == fmt_end)
 			break;
-		fmt++;
+		fmt = pct + 1;
 
 		struct spec sp = {.prec = -1};
 		for (;; fmt++) {
