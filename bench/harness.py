@@ -756,11 +756,13 @@ def guest_programs():
 
 # What a guest program needs beyond the defaults: "runs" (min, max) when one
 # run is long (benchproc's 64 MiB forks take ~1.6 s each on kvm_pvm), and
+# "kernel_opts": kernel options put before the program's name;
 # "variants": extra runs on lde's vmm with vmm options, their figures
 # named with a suffix (benchtrace with tracing on: issue 5's "tracing on
 # vs off").
 GUEST_CONFIG = {
     "benchproc": {"runs": (3, 5)},
+    "benchtimer": {"kernel_opts": ["timerlat=4096"]},  # the timer.latency samples
     "benchtrace": {"variants": ((".traced", ["--trace", "/dev/null",
                                              "--trace-events=syscall"]),)},
 }
@@ -769,8 +771,8 @@ GUEST_PLATFORMS = (("vmm", ("kvm", "vmm", "guest")), ("qemu-kvm", ("kvm", "qemu"
 
 
 def guest_bench(prog, plat, quick, vmm_opts=(), suffix=""):
-    words = [prog] + (["quick"] if quick else [])
     cfg = GUEST_CONFIG.get(prog, {})
+    words = cfg.get("kernel_opts", []) + [prog] + (["quick"] if quick else [])
     min_runs, max_runs = cfg.get("runs", (5, 7))
     if plat == "vmm":
         argv = lambda q, w=words, o=list(vmm_opts): [VMM] + o + [GUEST, "--"] + w

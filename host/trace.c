@@ -311,6 +311,7 @@ static const char *const sys_names[LDE_NSYSCALL] = {
     [SYS_rmdir] = "rmdir",
     [SYS_kcheck] = "kcheck",
     [SYS_tracemark] = "tracemark",
+    [SYS_timerlat] = "timerlat",
 };
 
 static const char *sys_name(uint64_t nr, char buf[16])

@@ -115,6 +115,16 @@ for src in "$LDE_TOP"/guest/user/bench*.c; do
 	prog=$(basename "$src" .c)
 	like "$(sed -n '/^benchtrap  *|/,/^EOF2/p' "$0")" "^$prog +\\|" "$prog is checked above"
 done
+# timer.latency from the kernel's own samples (timerlat=N, SYS_timerlat) on
+# every platform; without the option it is a stated skip (above)
+for plat in $(guest_platforms); do
+	LDE_TEST_TIMEOUT=120 run_guest "$plat" -- quiet timerlat=64 benchtimer quick
+	CHECK=$(printf '%s\n' "$OUT" | python3 "$LDE_TOP/bench/harness.py" --parse)
+	for f in timer.tick timer.latency timer.latency.idle; do
+		printf '%s\n' "$CHECK" | grep -qE "^figure ${f//./\\.}\$"
+		ok $? "benchtimer with timerlat=64 on $plat: $f measured"
+	done
+done
 # tracing on: benchtrace under the vmm's --trace still speaks the protocol
 if have_kvm; then
 	run_guest vmm --trace /dev/null --trace-events=syscall -- quiet benchtrace quick

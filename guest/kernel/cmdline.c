@@ -169,6 +169,7 @@ static const struct {
     {"expect_mem", set_expect_mem},   /* selftest: the RAM the VMM was given */
     {"expect_args", set_expect_args}, /* selftest: user words on the command line */
     {"tracering", trace_set_ring},    /* trace ring size in records (trace.c) */
+    {"timerlat", timerlat_set},       /* keep N timer latency samples (lapic.c) */
 };
 
 /* Apply w if it is a kernel option; false if it is not one. */

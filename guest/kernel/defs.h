@@ -196,6 +196,11 @@ uint32_t lapic_id(void);
 void lapic_self_nmi(void);
 extern uint64_t lapic_timer_khz;
 extern uint32_t lapic_timer_count;
+extern uint32_t timerlat_n;
+extern bool timerlat_armed;
+int timerlat_set(const char *val);
+void timerlat_record(void);
+long timerlat_read(uint64_t ubuf, uint64_t n);
 
 /* ioapic.c */
 void ioapic_init(void);

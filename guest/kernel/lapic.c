@@ -11,9 +11,12 @@
  * midpoint, so a slow emulated register read costs no accuracy.  TCG has neither x2APIC nor
  * TSC-deadline, so xAPIC periodic mode is what works everywhere.
  */
+#include <lde/errno.h>
+
 #include "defs.h"
 #include "lapic.h"
 #include "memlayout.h"
+#include "proc.h" /* copyout */
 #include "trap.h"
 #include "x86.h"
 
@@ -102,6 +105,88 @@ void lapic_timer_start(uint32_t hz)
 	lapic_timer_count = (uint32_t)count;
 	lapic_write(LAPIC_TIMER, LVT_TIMER_PERIODIC | T_TIMER);
 	lapic_write(LAPIC_TICR, lapic_timer_count);
+}
+
+/*
+ * timerlat=N: the timer's latency, programmed deadline -> handler entry,
+ * for make bench.  In periodic mode the count reloads when it reaches 0
+ * (the deadline) and goes on counting down, so at the handler's entry
+ * TICR - TCCR timer ticks have passed since the deadline; that, in TSC
+ * ticks (instructions under icount), is one sample.  Recording starts at
+ * the first SYS_timerlat (so a program can time the plain tick first);
+ * the newest N samples are kept.  Until then, or without the option, the
+ * tick path pays one untaken branch.  Resolution: one timer tick
+ * (1 / lapic_timer_khz).
+ */
+#define TIMERLAT_MAX 4096
+uint32_t timerlat_n;
+bool timerlat_armed;
+static uint32_t timerlat_buf[TIMERLAT_MAX];
+static uint64_t timerlat_head, timerlat_tail, timerlat_lost;
+
+int timerlat_set(const char *val)
+{
+	uint64_t n = 0;
+
+	for (const char *p = val; p && *p; p++) {
+		if (*p < '0' || *p > '9' || n > TIMERLAT_MAX)
+			return -1;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	if (!val || n == 0 || n > TIMERLAT_MAX || (n & (n - 1)))
+		return -1; /* a power of two, 1 .. 4096 */
+	timerlat_n = (uint32_t)n;
+	return 0;
+}
+
+/* In the timer interrupt, interrupts off. */
+void timerlat_record(void)
+{
+	uint32_t since = lapic_timer_count - lapic_read(LAPIC_TCCR);
+	uint64_t t = (uint64_t)since * tsc_khz / lapic_timer_khz;
+
+	if (timerlat_head - timerlat_tail == timerlat_n) {
+		timerlat_tail++; /* full: the oldest goes */
+		timerlat_lost++;
+	}
+	timerlat_buf[timerlat_head++ & (timerlat_n - 1)] = t > 0xffffffffu ? 0xffffffffu : (uint32_t)t;
+}
+
+/* Start recording if not yet; copy up to n samples, oldest first, to
+ * user ubuf and forget them; returns how many.  (NULL, 0): how many were lost unread since the last
+ * such call.  -EINVAL without timerlat=N, -EFAULT for a bad buffer. */
+long timerlat_read(uint64_t ubuf, uint64_t n)
+{
+	uint64_t flags = read_rflags();
+	long r = 0;
+
+	if (!timerlat_n)
+		return -EINVAL;
+	cli(); /* the timer appends; nobody else reads meanwhile */
+	timerlat_armed = true;
+	if (ubuf == 0 && n == 0) {
+		r = (long)timerlat_lost;
+		timerlat_lost = 0;
+	} else {
+		uint64_t avail = timerlat_head - timerlat_tail;
+		if (n > avail)
+			n = avail;
+		while (r < (long)n) {
+			uint64_t i = timerlat_tail & (timerlat_n - 1);
+			uint64_t k = timerlat_n - i; /* up to the ring's end */
+			if (k > n - (uint64_t)r)
+				k = n - (uint64_t)r;
+			if (copyout(ubuf + (uint64_t)r * 4, &timerlat_buf[i], k * 4) < 0) {
+				r = -EFAULT;
+				break;
+			}
+			timerlat_tail += k;
+			r += (long)k;
+		}
+	}
+	if (flags & RFLAGS_IF)
+		sti();
+	return r;
 }
 
 /* An NMI to ourselves (selftest: the NMI gate and its IST stack). */

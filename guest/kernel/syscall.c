@@ -75,6 +75,7 @@ const sysfn systab[LDE_NSYSCALL] = {
     [SYS_rmdir] = sys_rmdir,
     [SYS_kcheck] = sys_kcheck,
     [SYS_tracemark] = sys_tracemark,
+    [SYS_timerlat] = sys_timerlat,
 };
 #pragma GCC diagnostic pop
 

@@ -34,6 +34,7 @@ long sys_setpgid(struct trapframe *tf);
 long sys_getpgid(struct trapframe *tf);
 long sys_kcheck(struct trapframe *tf);
 long sys_tracemark(struct trapframe *tf);
+long sys_timerlat(struct trapframe *tf);
 
 /* signal.c */
 long sys_kill(struct trapframe *tf);

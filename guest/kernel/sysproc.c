@@ -136,6 +136,12 @@ long sys_kcheck(struct trapframe *tf)
 	return proc_check();
 }
 
+/* timerlat(buf, n): the timer's latency samples (lapic.c). */
+long sys_timerlat(struct trapframe *tf)
+{
+	return timerlat_read(A0(tf), A1(tf));
+}
+
 /* A user event in the trace: LDE_EV_USER (a0, a1). */
 long sys_tracemark(struct trapframe *tf)
 {

@@ -317,6 +317,8 @@ void trap(struct trapframe *tf)
 	uint64_t v = tf->vector;
 
 	if (v == T_TIMER) {
+		if (timerlat_armed) /* before anything else: what it measures ends here */
+			timerlat_record();
 		ticks++;
 		trace_event(LDE_EV_IRQ, curproc ? curproc->pid : 0, v, 0);
 		lapic_eoi();

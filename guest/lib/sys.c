@@ -296,6 +296,11 @@ long lde_kcheck(void)
 	return SYS(SYS_kcheck);
 }
 
+long lde_timerlat(uint32_t *buf, size_t n)
+{
+	return SYS(SYS_timerlat, buf, n);
+}
+
 int lde_fill_proctable(void)
 {
 	static pid_t pids[1024];

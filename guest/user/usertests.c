@@ -73,6 +73,7 @@ static const struct ut_test tests[] = {
 	{"sysinfo", "sys", t_sysinfo, 0, "sysinfo fields are sane"},
 	{"procsnap", "sys", t_procsnap, 0, "the process snapshot shows us, respects its size"},
 	{"tracemark", "sys", t_tracemark, 0, "tracemark returns 0"},
+	{"timerlat_off", "sys", t_timerlat_off, 0, "timerlat without the boot option: EINVAL"},
 	{"rflags_nt", "sys", t_rflags_nt, 0, "a system call entered with RFLAGS.NT set leaves the kernel whole"},
 	{"sig_handler", "signals", t_sig_handler, 0, "a handler runs and returns"},
 	{"sig_kill", "signals", t_sig_kill, 0, "SIGKILL cannot be caught, blocked or ignored"},

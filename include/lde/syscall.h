@@ -53,6 +53,7 @@
 #define SYS_rmdir        37
 #define SYS_kcheck       38 /* () -> number of kernel invariant violations */
 #define SYS_tracemark    39 /* (a0, a1): a user event in the trace */
+#define SYS_timerlat     40 /* (uint32_t *buf, n): timer latency samples (kernel option timerlat=N) */
 
 #define LDE_NSYSCALL     48 /* table size; numbers >= this return -ENOSYS */
 

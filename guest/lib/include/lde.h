@@ -36,6 +36,12 @@ int lde_procsnap(struct lde_procinfo *buf, size_t n);
 int lde_sysinfo(struct lde_sysinfo *info);
 /* The number of kernel invariant violations found (0 when healthy), or -1. */
 long lde_kcheck(void);
+/* The timer's latency, programmed deadline -> handler entry, in TSC ticks,
+ * when the kernel was booted with timerlat=N.  The first call starts the
+ * recording; each copies up to n samples, oldest first, and forgets them;
+ * returns how many.  (NULL, 0): how many
+ * were lost unread.  -1 with errno EINVAL when the option is off. */
+long lde_timerlat(uint32_t *buf, size_t n);
 /* Fork until the process table is full, then kill and reap those children;
  * returns how many there were.  The kernel makes a slot's kernel stack the
  * first time the slot is used and keeps it, so a leak check that starts

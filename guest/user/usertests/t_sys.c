@@ -470,3 +470,14 @@ int t_rflags_nt(void)
 	CHECK(bad == 0, "%ld of 40 yields with NT set failed", bad);
 	return ut_pass();
 }
+
+/* SYS_timerlat answers EINVAL unless the kernel was booted with timerlat=N
+ * (make bench's benchtimer does that; usertests never does). */
+int t_timerlat_off(void)
+{
+	static uint32_t buf[4];
+	errno = 0;
+	CHECK(lde_timerlat(buf, 4) == -1 && errno == EINVAL, "timerlat: %s, want EINVAL",
+	      strerror(errno));
+	return ut_pass();
+}

@@ -68,7 +68,7 @@ int ut_child_mode(int argc, char **argv);
 	X(memfault) X(privileged) X(stack_usable) X(stack_overflow) X(sbrk_basic) X(sbrk_shrink)   \
 	X(malloc_stress) X(fork_bigheap)                                                           \
 	X(efault) X(paths_agree) X(regs_syscall) X(regs_int80) X(enosys) X(badfd) X(sysinfo)       \
-	X(procsnap) X(tracemark) X(rflags_nt) X(kcheck)                                            \
+	X(procsnap) X(tracemark) X(rflags_nt) X(timerlat_off) X(kcheck)                            \
 	X(sig_handler) X(sig_kill) X(sig_default) X(sig_ignore) X(sig_chld) X(sig_alarm)           \
 	X(sig_mask) X(sig_fault_handler) X(sig_bad_sigreturn) X(sig_errors) X(sig_fpu) X(sig_pgrp) \
 	X(pipe_basic) X(pipe_eof) X(pipe_epipe) X(pipe_big) X(pipeline100) X(fd_inherit)           \
