@@ -316,10 +316,9 @@ static long iwrite_user(struct inode *ip, uint64_t off, uint64_t ubuf, size_t n)
 
 /* ---- directories -------------------------------------------------------- */
 
-static struct inode *dir_find(struct inode *d, const char *name, size_t len)
+/* The entry name[0..len) of d, whose name_key() is key; or NULL. */
+static struct inode *dir_find_key(struct inode *d, const char *name, size_t len, uint32_t key)
 {
-	uint32_t key = name_key(d, name, len);
-
 	for (struct inode *c = *bucket(key); c; c = c->hnext)
 		if (c->key == key && c->parent == d && c->namelen == len &&
 		    !memcmp(c->name, name, len))
@@ -327,14 +326,20 @@ static struct inode *dir_find(struct inode *d, const char *name, size_t len)
 	return NULL;
 }
 
-static void dir_link(struct inode *d, struct inode *c)
+static struct inode *dir_find(struct inode *d, const char *name, size_t len)
+{
+	return dir_find_key(d, name, len, name_key(d, name, len));
+}
+
+/* Link c (its name set) into d; key is name_key(d, c's name). */
+static void dir_link_key(struct inode *d, struct inode *c, uint32_t key)
 {
 	struct inode **b;
 
 	c->parent = d;
 	c->next = NULL;
 	c->dpos = d->next_dpos++;
-	c->key = name_key(d, c->name, c->namelen);
+	c->key = key;
 	c->nlink = 1;
 	b = bucket(c->key);
 	c->hnext = *b;
@@ -347,6 +352,11 @@ static void dir_link(struct inode *d, struct inode *c)
 	d->nent++;
 	if (is_dir(c))
 		d->nsubdir++;
+}
+
+static void dir_link(struct inode *d, struct inode *c)
+{
+	dir_link_key(d, c, name_key(d, c->name, c->namelen));
 }
 
 static void dir_unlink(struct inode *d, struct inode *c)
@@ -852,7 +862,8 @@ int fs_seed(const char *path, size_t len, uint32_t mode, const uint8_t *data, ui
 		return -ENAMETOOLONG;
 	if ((r = seed_dir(path, dl ? dl - 1 : 0, &d)))
 		return r;
-	if ((ip = dir_find(d, path + dl, nl)))
+	uint32_t key = name_key(d, path + dl, nl); /* once: boot cost (initrd.c) */
+	if ((ip = dir_find_key(d, path + dl, nl, key)))
 		return is_dir(ip) && (mode & LDE_S_IFMT) == LDE_S_IFDIR ? 0 : -EEXIST;
 	if (!(ip = ialloc(mode)))
 		return -ENOSPC;
@@ -862,7 +873,7 @@ int fs_seed(const char *path, size_t len, uint32_t mode, const uint8_t *data, ui
 		ip->idata = data;
 		ip->isize = ip->size = size;
 	}
-	dir_link(d, ip);
+	dir_link_key(d, ip, key);
 	return 0;
 }
 

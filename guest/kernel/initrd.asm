@@ -2,7 +2,7 @@
 ; guest/user/build.mk), used when the loader passes no PVH module
 ; (initrd.c).  INITRD_FILE comes from build.mk.
 
-section .rodata
+section .initrd progbits alloc noexec nowrite align=16
 align 16
 global initrd_embedded, initrd_embedded_end
 initrd_embedded:

@@ -62,7 +62,8 @@ static int64_t field(const uint8_t *h, int i)
 	return (int64_t)n;
 }
 
-enum { F_INO = 0, F_MODE = 1, F_FILESIZE = 6, F_NAMESIZE = 11 };
+/* The fields used (the rest, unused, go unchecked: a bad one harms nothing). */
+enum { F_MODE = 1, F_FILESIZE = 6, F_NAMESIZE = 11 };
 
 /* Does name[0..len) have a ".." component? */
 static bool has_dotdot(const char *name, size_t len)
@@ -101,8 +102,7 @@ static void parse(void)
 			kprintf("initrd: no cpio newc header at offset %lu; the rest is ignored\n", off);
 			return;
 		}
-		if (mode < 0 || fsize < 0 || nsize < 1 || field(h, F_INO) < 0 ||
-		    (uint64_t)nsize > archive_size - off - HDR) {
+		if (mode < 0 || fsize < 0 || nsize < 1 || (uint64_t)nsize > archive_size - off - HDR) {
 			kprintf("initrd: bad header at offset %lu; the rest is ignored\n", off);
 			return;
 		}
@@ -157,7 +157,7 @@ void initrd_init(void)
 		if (boot.nmods > 0 && boot.mods[0].size > 0)
 			kprintf("initrd: module 0 at %p+%lu is not in RAM; using the embedded one\n",
 			        (void *)boot.mods[0].pa, boot.mods[0].size);
-		archive = initrd_embedded;
+		archive = P2V(V2P(initrd_embedded)); /* PHYSMAP: vm.c leaves .initrd out */
 		archive_size = (uint64_t)(initrd_embedded_end - initrd_embedded);
 		source = "embedded";
 	}

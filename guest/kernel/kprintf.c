@@ -18,6 +18,8 @@ static void pad(putfn put, void *arg, char c, int n)
 {
 	char buf[16];
 
+	if (n <= 0)
+		return; /* the common case: no field width */
 	memset(buf, c, sizeof(buf));
 	for (; n > 0; n -= sizeof(buf))
 		put(arg, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf));
@@ -28,7 +30,9 @@ static void field(putfn put, void *arg, const struct spec *sp, const char *s, in
 {
 	int fill = sp->width > n ? sp->width - n : 0;
 
-	if (sp->left) {
+	if (fill == 0) {
+		put(arg, s, n);
+	} else if (sp->left) {
 		put(arg, s, n);
 		pad(put, arg, ' ', fill);
 	} else if (sp->zero) {
@@ -44,15 +48,22 @@ static void field(putfn put, void *arg, const struct spec *sp, const char *s, in
 	}
 }
 
-static int utoa(char *end, uint64_t v, unsigned base, bool upper)
+__attribute__((noinline)) static int utoa(char *end, uint64_t v, unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char *p = end;
 
-	do {
-		*--p = digits[v % base];
-		v /= base;
-	} while (v);
+	if (base == 16) {
+		do {
+			*--p = digits[v & 15];
+			v >>= 4;
+		} while (v);
+	} else {
+		do { /* one div a digit: fewer instructions than a multiply by 1/10 */
+			*--p = (char)('0' + v % base);
+			v /= base;
+		} while (v);
+	}
 	return end - p;
 }
 
