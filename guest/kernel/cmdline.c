@@ -209,13 +209,16 @@ void cmdline_init(const char *line)
 	kopts.argv[kopts.argc] = NULL;
 }
 
-/* s in double quotes, with " and \ escaped and other bytes outside
- * printable ASCII as \xHH: unambiguous for a test to compare. */
-void print_quoted(const char *s)
+/* A line: prefix, then s in double quotes, with " and \ escaped and other
+ * bytes outside printable ASCII as \xHH (unambiguous for a test to
+ * compare).  One console write when it fits the buffer: each costs a few
+ * hundred interpreted instructions on this machine's KVM. */
+void print_quoted(const char *prefix, const char *s)
 {
 	char buf[4 * 64 + 3];
-	size_t n = 0;
+	size_t n = strnlen(prefix, 64);
 
+	memcpy(buf, prefix, n);
 	buf[n++] = '"';
 	for (; *s; s++) {
 		unsigned char c = *s;
@@ -233,7 +236,7 @@ void print_quoted(const char *s)
 		}
 	}
 	buf[n++] = '"';
-	kprintf("%.*s", (int)n, buf);
+	kprintf("%.*s\n", (int)n, buf);
 }
 
 void cmdline_print(void)
@@ -244,8 +247,8 @@ void cmdline_print(void)
 	if (kopts.bad)
 		kprintf("cmdline: %d bad kernel option value(s) ignored\n", kopts.bad);
 	for (int i = 0; i < kopts.argc; i++) {
-		kprintf("cmdline: arg %d ", i);
-		print_quoted(kopts.argv[i]);
-		kprintf("\n");
+		char prefix[32];
+		ksnprintf(prefix, sizeof prefix, "cmdline: arg %d ", i);
+		print_quoted(prefix, kopts.argv[i]);
 	}
 }

@@ -156,7 +156,7 @@ int cmdline_split(const char *line, char *pool, size_t poolsize, const char **wo
 void cmdline_init(const char *line);
 void cmdline_print(void);
 int parse_size(const char *s, uint64_t *out);
-void print_quoted(const char *s);
+void print_quoted(const char *prefix, const char *s); /* prefix"s"\n */
 
 /* kalloc.c */
 void kalloc_init(void);

@@ -313,11 +313,15 @@ bool kalloc_overlaps(uint64_t lo, uint64_t hi)
 	return false;
 }
 
+/* One line, one console write (boot cost: ring 0 is interpreted here). */
 void kalloc_print(void)
 {
-	kprintf("kalloc: free ranges at boot:");
-	for (int i = 0; i < nranges; i++)
+	char line[256];
+	size_t n = (size_t)ksnprintf(line, sizeof line, "kalloc: free ranges at boot:");
+
+	for (int i = 0; i < nranges && n < sizeof line; i++)
 		if (ranges[i].base < ranges[i].hi)
-			kprintf(" [%p-%p)", (void *)ranges[i].base, (void *)ranges[i].hi);
-	kprintf("\n");
+			n += (size_t)ksnprintf(line + n, sizeof line - n, " [%p-%p)",
+			                       (void *)ranges[i].base, (void *)ranges[i].hi);
+	kprintf("%s\n", line);
 }

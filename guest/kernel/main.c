@@ -38,17 +38,22 @@ void phase_done(const char *name)
 		phase[nphases++].name = name, phase[nphases - 1].tsc = rdtsc();
 }
 
+/* One line, built in a buffer: each kprintf is a console write, and ring 0
+ * is interpreted here (boot time is what this line is about). */
 static void print_phases(void)
 {
 	uint64_t prev = boot_tsc_entry, total = tsc_to_us(phase[nphases - 1].tsc - boot_tsc_entry);
+	char line[320];
+	size_t n = (size_t)ksnprintf(line, sizeof line, "boot: %lu.%03lu ms from PVH entry to here:",
+	                             total / 1000, total % 1000);
 
-	kprintf("boot: %lu.%03lu ms from PVH entry to here:", total / 1000, total % 1000);
-	for (int i = 0; i < nphases; i++) {
+	for (int i = 0; i < nphases && n < sizeof line; i++) {
 		uint64_t us = tsc_to_us(phase[i].tsc - prev);
-		kprintf(" %s %lu.%03lu", phase[i].name, us / 1000, us % 1000);
+		n += (size_t)ksnprintf(line + n, sizeof line - n, " %s %lu.%03lu", phase[i].name,
+		                       us / 1000, us % 1000);
 		prev = phase[i].tsc;
 	}
-	kprintf("\n");
+	kprintf("%s\n", line);
 }
 
 static void banner(void)
