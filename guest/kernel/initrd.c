@@ -102,7 +102,8 @@ static void parse(void)
 			kprintf("initrd: no cpio newc header at offset %lu; the rest is ignored\n", off);
 			return;
 		}
-		if (mode < 0 || fsize < 0 || nsize < 1 || (uint64_t)nsize > archive_size - off - HDR) {
+		if (mode < 0 || fsize < 0 || nsize < 1 ||
+		    (uint64_t)nsize > archive_size - off - HDR) {
 			kprintf("initrd: bad header at offset %lu; the rest is ignored\n", off);
 			return;
 		}

@@ -149,7 +149,8 @@ void timerlat_record(void)
 		timerlat_tail++; /* full: the oldest goes */
 		timerlat_lost++;
 	}
-	timerlat_buf[timerlat_head++ & (timerlat_n - 1)] = t > 0xffffffffu ? 0xffffffffu : (uint32_t)t;
+	timerlat_buf[timerlat_head++ & (timerlat_n - 1)] =
+	    t > 0xffffffffu ? 0xffffffffu : (uint32_t)t;
 }
 
 /* Start recording if not yet; copy up to n samples, oldest first, to

@@ -44,8 +44,9 @@ static void print_phases(void)
 {
 	uint64_t prev = boot_tsc_entry, total = tsc_to_us(phase[nphases - 1].tsc - boot_tsc_entry);
 	char line[320];
-	size_t n = (size_t)ksnprintf(line, sizeof line, "boot: %lu.%03lu ms from PVH entry to here:",
-	                             total / 1000, total % 1000);
+	size_t n = (size_t)ksnprintf(line, sizeof line,
+	                             "boot: %lu.%03lu ms from PVH entry to here:", total / 1000,
+	                             total % 1000);
 
 	for (int i = 0; i < nphases && n < sizeof line; i++) {
 		uint64_t us = tsc_to_us(phase[i].tsc - prev);
