@@ -40,15 +40,7 @@ alarm|alarm(0) cancels; alarm(1) fires after a second while the process computes
 
 for plat in $(guest_platforms); do
 	LDE_TEST_TIMEOUT=180 run_guest "$plat" -- quiet ktest sig
-	while IFS='|' read -r name what; do
-		line=$(printf '%s\n' "$OUT" | grep -E "^ktest: (PASS|FAIL) $name( |\$)" | head -n 1)
-		if [ "$line" = "ktest: PASS $name" ]; then pass "$plat: $name: $what"; else
-			fail "$plat: $name: $what"
-			diag "${line:-no line for $name (status $STATUS)}"
-		fi
-	done <<<"$cases"
-	is "$STATUS" 0 "$plat: ktest sig exits 0 (its status counts failures)"
-	unlike "$OUT" '^(panic|kernel trap)' "$plat: the kernel never faulted"
+	ktest_report "$plat" sig "$cases"
 done
 
 # ---- the trace: one send for a group, a delivery per process -------------

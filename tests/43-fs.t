@@ -48,15 +48,7 @@ for plat in $(guest_platforms); do
 	like "$OUT" "^ *$(wc -c <"$TREE/init") /init\$" "$plat: /init has the archive's size"
 
 	LDE_TEST_TIMEOUT=300 run_guest "$plat" -- quiet ktest fs $(printf '%s\n' "$cases" | cut -d'|' -f1)
-	while IFS='|' read -r name what; do
-		line=$(printf '%s\n' "$OUT" | grep -E "^ktest: (PASS|FAIL) $name( |\$)" | head -n 1)
-		if [ "$line" = "ktest: PASS $name" ]; then pass "$plat: $name: $what"; else
-			fail "$plat: $name: $what"
-			diag "${line:-no line for $name (status $STATUS)}"
-		fi
-	done <<<"$cases"
-	is "$STATUS" 0 "$plat: ktest fs exits 0 (its status counts failures)"
-	unlike "$OUT" '^(panic|kernel trap)' "$plat: the kernel never faulted"
+	ktest_report "$plat" fs "$cases"
 
 	# Memory running out, in a small VM: ENOSPC, then all of it back.
 	case $plat in vmm) mem="--mem 24M" ;; *) mem="-m 24M" ;; esac

@@ -49,6 +49,22 @@ unlike() {
 }
 done_testing() { echo "1..$_tap_n"; exit $((_tap_failed > 0)); }
 
+# ktest_report PLAT SUITE CASES: one check per "name|what" line of CASES,
+# passed when $OUT (a run of `ktest SUITE`) says "ktest: PASS name"; then
+# the run's status and no kernel fault.
+ktest_report() {
+	_plat=$1 _suite=$2
+	while IFS='|' read -r _name _what; do
+		_line=$(printf '%s\n' "$OUT" | grep -E "^ktest: (PASS|FAIL) $_name( |\$)" | head -n 1)
+		if [ "$_line" = "ktest: PASS $_name" ]; then pass "$_plat: $_name: $_what"; else
+			fail "$_plat: $_name: $_what"
+			diag "${_line:-no line for $_name (status $STATUS)}"
+		fi
+	done <<<"$3"
+	is "$STATUS" 0 "$_plat: ktest $_suite exits 0 (its status counts failures)"
+	unlike "$OUT" '^(panic|kernel trap)' "$_plat: the kernel never faulted"
+}
+
 have_kvm() { [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
 
 # need_kvm: a file that tests the vmm itself skips whole without KVM (the
