@@ -15,16 +15,6 @@ trap 'rm -rf "$T"' EXIT
 need_kvm
 need_built "$VMM" "$FOREIGN" "$HOSTILE" "$MKELF"
 
-# vmm STDIN ARGS...: runs the vmm (60 s at most); ST, OUT, ERR.
-vmm() {
-	_in=$1
-	shift
-	timeout -k 5 60 "$VMM" "$@" <"$_in" >"$T/out" 2>"$T/err"
-	ST=$?
-	OUT=$(tr -d '\0' <"$T/out")
-	ERR=$(cat "$T/err")
-}
-
 "$MKELF" "$T" >/dev/null
 printf 'INITRD-CONTENT\n' >"$T/rd"
 printf 'hello, echo.' >"$T/echo.in"
@@ -37,7 +27,7 @@ F=$FOREIGN H=$HOSTILE N=/dev/null
 while IFS='|' read -r name st in out err args; do
 	[ -z "$name" ] && continue
 	eval "set -- $args"
-	vmm "$(eval echo "$in")" "$@"
+	vmm_in "$(eval echo "$in")" "$@"
 	is "$ST" "$st" "$name: exit $st"
 	[ -n "$out" ] && like "$OUT" "$out" "$name: console output"
 	if [ -z "$err" ]; then
@@ -94,14 +84,14 @@ end of input: the guest waits|124|$T/noend.in|^no full stop$|^vmm: guest: --time
 CASES
 
 # Register dumps: what the timeout and triple fault reports show.
-vmm /dev/null --timeout 1 "$HOSTILE" -- spin
+vmm_in /dev/null --timeout 1 "$HOSTILE" -- spin
 like "$ERR" '^  rip 0000000000100[0-9a-f]{3} rsp 0000000000102[0-9a-f]{3} rflags 00000046$' "dump: rip, rsp, rflags (IF clear)"
 like "$ERR" '^  cr0 00000011 cr2 0000000000000000 cr3 0000000000000000 cr4 00000000 efer 0$' "dump: control registers, EFER"
 like "$ERR" '^  cs 0008 base 0 limit ffffffff type b dpl 0 32-bit; ss 0010 ' "dump: cs and ss"
 like "$ERR" '^  code at rip: eb fe( [0-9a-f]{2}){14}$' "dump: the bytes at rip (jmp \$)"
-vmm /dev/null "$HOSTILE" -- triple
+vmm_in /dev/null "$HOSTILE" -- triple
 like "$ERR" '^  code at rip: 0f 0b ' "triple fault dump: rip at the ud2"
-vmm /dev/null --timeout 0.5 "$HOSTILE" -- spin-sti
+vmm_in /dev/null --timeout 0.5 "$HOSTILE" -- spin-sti
 like "$ERR" 'rflags 00000246$' "dump: rflags with IF set"
 
 # Console output is never lost: 64 KiB, byte for byte.
@@ -115,7 +105,7 @@ fi
 
 # A line the guest left unfinished is flushed, and the report starts on a
 # line of its own when both go to the same place.
-vmm /dev/null "$HOSTILE" -- partial-line
+vmm_in /dev/null "$HOSTILE" -- partial-line
 is "$ST/$OUT" "122/half a line" "partial line: on stdout as written"
 timeout -k 5 60 "$VMM" "$HOSTILE" -- partial-line </dev/null >"$T/both" 2>&1
 is "$(head -2 "$T/both")" "half a line
@@ -125,7 +115,7 @@ vmm: guest: triple fault (KVM_EXIT_SHUTDOWN)" "partial line: report on the next 
 # echo, all of them come back.
 head -c 3999 /dev/zero | tr '\0' x >"$T/big.in"
 printf '.' >>"$T/big.in"
-vmm "$T/big.in" "$HOSTILE" -- echo-irq
+vmm_in "$T/big.in" "$HOSTILE" -- echo-irq
 is "$ST/$(printf '%s' "$OUT" | tail -c +17 | wc -c)" "0/4000" "4000 piped bytes through IRQ-driven input, none lost"
 
 # Signals end the guest and the vmm dies of them (stdin not a terminal
@@ -183,7 +173,7 @@ if command -v qemu-system-x86_64 >/dev/null; then
 		-kernel "$FOREIGN" -append "a \"b c\"" </dev/null >"$T/qemu" 2>&1
 	st=$?
 	out=$(tr -d '\r' <"$T/qemu")
-	vmm /dev/null "$FOREIGN" -- a "b c"
+	vmm_in /dev/null "$FOREIGN" -- a "b c"
 	is "$st/$out" "$ST/$OUT" "foreign guest: same output and status under QEMU TCG"
 else
 	skip "foreign guest: same output and status under QEMU TCG" "no qemu-system-x86_64"

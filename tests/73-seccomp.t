@@ -17,23 +17,13 @@ trap 'rm -rf "$T"' EXIT
 need_kvm
 need_built "$VMM" "$HOSTILE" "$FOREIGN"
 
-# vmm STDIN ARGS...: ST, OUT, ERR (60 s at most).
-vmm() {
-	_in=$1
-	shift
-	timeout -k 5 60 "$VMM" "$@" <"$_in" >"$T/out" 2>"$T/err"
-	ST=$?
-	OUT=$(tr -d '\0' <"$T/out")
-	ERR=$(cat "$T/err")
-}
-
 # ---- a forbidden call: one line, 127 ---------------------------------------
 R='^vmm: sandbox: forbidden system call '
 E='; the vmm stopped itself$'
 A=' with arguments the sandbox does not allow \('
 while IFS='|' read -r test re; do
 	[ -z "$test" ] && continue
-	LDE_VMM_SECCOMP_SELFTEST=$test vmm /dev/null --timeout 10 "$HOSTILE" -- exit7
+	LDE_VMM_SECCOMP_SELFTEST=$test vmm_in /dev/null --timeout 10 "$HOSTILE" -- exit7
 	if [ "$test" = i386 ] && [ "$ST" = 139 ]; then
 		skip "self-test i386: int 0x80 trapped" "this kernel has no i386 emulation (SIGSEGV)"
 		continue
@@ -52,9 +42,9 @@ tgkill|tgkill \(234\)${A}0x1, 0x1, 0x0, \.\.\.\)
 x32|number 0x40000027 of the x32 ABI
 i386|number 20 of the i386 ABI \(int 0x80\)
 CASES
-LDE_VMM_SECCOMP_SELFTEST=no-such vmm /dev/null "$HOSTILE" -- exit7
+LDE_VMM_SECCOMP_SELFTEST=no-such vmm_in /dev/null "$HOSTILE" -- exit7
 is "$ST/$ERR" "64/vmm: LDE_VMM_SECCOMP_SELFTEST=no-such: no such self-test" "unknown self-test: usage error"
-LDE_VMM_SECCOMP_SELFTEST=openat vmm /dev/null --no-sandbox "$HOSTILE" -- exit7
+LDE_VMM_SECCOMP_SELFTEST=openat vmm_in /dev/null --no-sandbox "$HOSTILE" -- exit7
 is "$ST/$ERR" "7/" "--no-sandbox: no filter, no self-test; the guest runs"
 
 # ---- every thread is confined --------------------------------------------
@@ -123,9 +113,9 @@ H=$HOSTILE F=$FOREIGN N=/dev/null
 while IFS='|' read -r name in args; do
 	[ -z "$name" ] && continue
 	eval "set -- $args"
-	vmm "$(eval echo "$in")" --no-sandbox "$@"
+	vmm_in "$(eval echo "$in")" --no-sandbox "$@"
 	st0=$ST out0=$OUT err0=$(first_line)
-	vmm "$(eval echo "$in")" "$@"
+	vmm_in "$(eval echo "$in")" "$@"
 	is "$ST" "$st0" "$name: status $st0 as without the sandbox"
 	is "$OUT" "$out0" "$name: same output"
 	is "$(first_line)" "$err0" "$name: same report${err0:+ ($err0)}"

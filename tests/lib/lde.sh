@@ -49,6 +49,17 @@ unlike() {
 }
 done_testing() { echo "1..$_tap_n"; exit $((_tap_failed > 0)); }
 
+# vmm_in STDIN ARGS...: the vmm (60 s at most) with STDIN; sets ST, OUT
+# (its stdout, NULs dropped), ERR; uses $T/out and $T/err.
+vmm_in() {
+	_in=$1
+	shift
+	timeout -k 5 60 "$VMM" "$@" <"$_in" >"$T/out" 2>"$T/err"
+	ST=$?
+	OUT=$(tr -d '\0' <"$T/out")
+	ERR=$(cat "$T/err")
+}
+
 # ktest_report PLAT SUITE CASES: one check per "name|what" line of CASES,
 # passed when $OUT (a run of `ktest SUITE`) says "ktest: PASS name"; then
 # the run's status and no kernel fault.
